@@ -1,0 +1,208 @@
+// Journal: balanced entries, idempotency, limits, reversals, batches, as of / as known at.
+#include <doctest/doctest.h>
+
+#include "commonweal/ledger/journal.hpp"
+
+using namespace commonweal;
+using namespace commonweal::literals;
+
+namespace {
+const Unit gbp = Unit::parse("GBP");
+const Unit hour = Unit::hour();
+
+Journal reference_journal() {
+  Journal journal;
+  journal.open_account({"citizen:C1:social", gbp});
+  journal.open_account({"citizen:C1:care", gbp, "0"_dec});
+  journal.open_account({"citizen:C1:time", hour, "-10"_dec});
+  journal.open_account({"citizen:C2:time", hour, "-10"_dec});
+  journal.open_account({"fund:social", gbp});
+  journal.open_account({"fund:care", gbp});
+  journal.open_account({"org:food-bank", hour});
+  return journal;
+}
+
+Entry transfer(std::string id, const char* day, const char* recorded, const char* to, const char* from,
+               const char* amount, Unit unit) {
+  return Entry{std::move(id), parse_date(day), parse_moment(recorded), "test", "",
+               {{to, Amount::parse(amount, unit)}, {from, -Amount::parse(amount, unit)}}, ""};
+}
+
+ErrorCode error_code_of(auto&& action) {
+  try {
+    action();
+  } catch (const Error& error) {
+    return error.code();
+  }
+  FAIL("expected commonweal::Error");
+  return ErrorCode::invalid_argument;
+}
+
+// Everything observable about the journal, to prove a refusal changed nothing.
+std::string snapshot(const Journal& journal) {
+  std::string text = std::to_string(journal.entry_count());
+  for (const char* name : {"citizen:C1:social", "citizen:C1:care", "citizen:C1:time", "citizen:C2:time",
+                           "fund:social", "fund:care", "org:food-bank"}) {
+    text += " " + journal.balance(name).to_string();
+    text += "/" + journal.balance(name, parse_date("2024-06-30")).to_string();
+  }
+  return text;
+}
+}  // namespace
+
+TEST_CASE("a balanced entry posts, and balances follow") {
+  Journal journal = reference_journal();
+  CHECK(journal.post(transfer("E1", "2024-05-31", "2026-01-31T09:15:00Z", "citizen:C1:social", "fund:social",
+                              "123.46", gbp)) == PostOutcome::posted);
+  CHECK(journal.balance("citizen:C1:social").to_string() == "123.46");
+  CHECK(journal.balance("fund:social").to_string() == "-123.46");
+  CHECK(journal.balance("citizen:C1:care").to_string() == "0.00");
+  CHECK(journal.check_invariants().empty());
+}
+
+TEST_CASE("entries that do not balance, or mix units, or name unknown accounts are refused") {
+  Journal journal = reference_journal();
+  const std::string before = snapshot(journal);
+  Entry unbalanced = transfer("E1", "2024-05-31", "2026-01-31T09:15:00Z", "citizen:C1:social", "fund:social",
+                              "1.00", gbp);
+  unbalanced.postings[1].amount = Amount::parse("-0.99", gbp);
+  CHECK_THROWS_WITH_AS(journal.post(unbalanced), "entry E1 is refused: its GBP postings sum to 0.01, not zero",
+                       Error);
+  Entry wrong_unit = transfer("E2", "2024-05-31", "2026-01-31T09:15:00Z", "citizen:C1:time", "fund:social",
+                              "1.00", gbp);
+  CHECK(error_code_of([&] { journal.post(wrong_unit); }) == ErrorCode::unit_mismatch);
+  Entry unknown = transfer("E3", "2024-05-31", "2026-01-31T09:15:00Z", "citizen:C9:social", "fund:social",
+                           "1.00", gbp);
+  CHECK(error_code_of([&] { journal.post(unknown); }) == ErrorCode::not_found);
+  Entry empty{"E4", parse_date("2024-05-31"), parse_moment("2026-01-31T09:15:00Z"), "test", "", {}, ""};
+  CHECK(error_code_of([&] { journal.post(empty); }) == ErrorCode::unbalanced_entry);
+  // Money and hours in one entry balance per unit: each must sum to zero on its own.
+  Entry mixed{"E5", parse_date("2024-05-31"), parse_moment("2026-01-31T09:15:00Z"), "test", "",
+              {{"citizen:C1:social", Amount::parse("1", gbp)}, {"citizen:C1:time", Amount::parse("-1", hour)}}, ""};
+  CHECK(error_code_of([&] { journal.post(mixed); }) == ErrorCode::unbalanced_entry);
+  CHECK(snapshot(journal) == before);
+}
+
+TEST_CASE("the same id with the same content is a no-op; with other content an error") {
+  Journal journal = reference_journal();
+  const Entry first = transfer("E1", "2024-05-31", "2026-01-31T09:15:00Z", "citizen:C1:social", "fund:social",
+                               "10.00", gbp);
+  journal.post(first);
+  Entry again = first;
+  again.recorded_at = parse_moment("2026-02-01T00:00:00Z");  // recorded later: not content
+  CHECK(journal.post(again) == PostOutcome::already_present);
+  CHECK(journal.entry_count() == 1);
+  CHECK(journal.balance("citizen:C1:social").to_string() == "10.00");
+  Entry other = first;
+  other.postings[0].amount = Amount::parse("11", gbp);
+  other.postings[1].amount = Amount::parse("-11", gbp);
+  CHECK_THROWS_WITH_AS(journal.post(other), "entry id E1 is already used by an entry with other content", Error);
+  CHECK(journal.balance("citizen:C1:social").to_string() == "10.00");
+}
+
+TEST_CASE("a limit breach on any later day refuses the entry and changes nothing") {
+  Journal journal = reference_journal();
+  journal.post(transfer("T1", "2024-06-01", "2026-01-31T09:00:00Z", "citizen:C1:time", "org:food-bank", "4.00",
+                        hour));
+  journal.post(transfer("T2", "2024-07-01", "2026-01-31T09:00:00Z", "citizen:C2:time", "citizen:C1:time", "14.00",
+                        hour));  // C1 at -10.00: exactly the limit
+  CHECK(journal.balance("citizen:C1:time").to_string() == "-10.00");
+  const std::string before = snapshot(journal);
+  CHECK_THROWS_WITH_AS(
+      journal.post(transfer("T3", "2024-08-01", "2026-01-31T09:00:00Z", "citizen:C2:time", "citizen:C1:time", "0.01",
+                            hour)),
+      "entry T3 is refused: posting -0.01 HOUR to citizen:C1:time on 2024-08-01 would take its balance to -10.01 on "
+      "2024-08-01, below its limit -10.00",
+      Error);
+  // Back-dated: spending before the hours were earned breaches on the earlier day.
+  CHECK_THROWS_WITH_AS(
+      journal.post(transfer("T4", "2024-05-01", "2026-01-31T09:00:00Z", "citizen:C2:time", "citizen:C1:time", "1.00",
+                            hour)),
+      "entry T4 is refused: posting -1.00 HOUR to citizen:C1:time on 2024-05-01 would take its balance to -11.00 on "
+      "2024-07-01, below its limit -10.00",
+      Error);
+  CHECK(snapshot(journal) == before);
+  CHECK(error_code_of([&] {
+          journal.post(transfer("C1", "2024-05-01", "2026-01-31T09:00:00Z", "fund:care", "citizen:C1:care", "0.01",
+                                gbp));
+        }) == ErrorCode::limit_breached);
+  CHECK(journal.check_invariants().empty());
+}
+
+TEST_CASE("reversals negate the original at its effective date, once") {
+  Journal journal = reference_journal();
+  journal.post(transfer("E1", "2024-05-31", "2026-01-31T09:00:00Z", "citizen:C1:social", "fund:social", "50.00", gbp));
+  CHECK(journal.reverse("E1", "E1.reversal", parse_moment("2026-02-01T09:00:00Z")) == PostOutcome::posted);
+  const Entry& reversal = journal.entry("E1.reversal");
+  CHECK(reversal.effective_date == parse_date("2024-05-31"));
+  CHECK(reversal.reverses == "E1");
+  CHECK(journal.reversed_by("E1") == "E1.reversal");
+  CHECK(journal.balance("citizen:C1:social").to_string() == "0.00");
+  CHECK(journal.entry_count() == 2);  // the original stays
+  CHECK(journal.reverse("E1", "E1.reversal", parse_moment("2026-02-02T09:00:00Z")) == PostOutcome::already_present);
+  CHECK(error_code_of([&] { journal.reverse("E1", "E1.again", parse_moment("2026-02-02T09:00:00Z")); }) ==
+        ErrorCode::conflict);
+  CHECK(error_code_of([&] { journal.reverse("E1.reversal", "R2", parse_moment("2026-02-02T09:00:00Z")); }) ==
+        ErrorCode::invalid_argument);
+  CHECK(error_code_of([&] { journal.reverse("nope", "R3", parse_moment("2026-02-02T09:00:00Z")); }) ==
+        ErrorCode::not_found);
+}
+
+TEST_CASE("a batch posts all or nothing") {
+  Journal journal = reference_journal();
+  journal.post(transfer("E0", "2024-04-10", "2026-01-31T09:00:00Z", "citizen:C1:care", "fund:care", "5.00", gbp));
+  const std::string before = snapshot(journal);
+  const std::vector<Entry> batch{
+      transfer("B1", "2024-05-01", "2026-01-31T10:00:00Z", "citizen:C1:social", "fund:social", "1.00", gbp),
+      transfer("B2", "2024-05-02", "2026-01-31T10:00:00Z", "fund:care", "citizen:C1:care", "3.00", gbp),
+      transfer("B3", "2024-05-03", "2026-01-31T10:00:00Z", "fund:care", "citizen:C1:care", "3.00", gbp),  // breach
+  };
+  CHECK(error_code_of([&] { journal.post_batch(batch); }) == ErrorCode::limit_breached);
+  CHECK(snapshot(journal) == before);
+  CHECK(journal.find("B1") == nullptr);
+  CHECK(journal.last_recorded_at() == std::optional(parse_moment("2026-01-31T09:00:00Z")));
+  CHECK(journal.post_batch(std::span(batch).first(2)) == 2);
+  CHECK(journal.post_batch(std::span(batch).first(2)) == 0);  // idempotent
+  CHECK(journal.balance("citizen:C1:care").to_string() == "2.00");
+  CHECK(journal.check_invariants().empty());
+}
+
+TEST_CASE("recorded moments never go back") {
+  Journal journal = reference_journal();
+  journal.post(transfer("E1", "2024-05-31", "2026-01-31T09:00:00Z", "citizen:C1:social", "fund:social", "1.00", gbp));
+  CHECK(error_code_of([&] {
+          journal.post(transfer("E2", "2024-05-31", "2026-01-30T09:00:00Z", "citizen:C1:social", "fund:social", "1.00",
+                                gbp));
+        }) == ErrorCode::invalid_argument);
+}
+
+TEST_CASE("balance as of an effective date and as known at a recorded moment") {
+  Journal journal = reference_journal();
+  journal.post(transfer("E1", "2024-05-31", "2026-01-10T09:00:00Z", "citizen:C1:social", "fund:social", "100.00", gbp));
+  journal.post(transfer("E2", "2024-08-31", "2026-01-10T09:00:00Z", "citizen:C1:social", "fund:social", "20.00", gbp));
+  // A late event, learned later, effective earlier.
+  journal.post(transfer("E3", "2024-04-30", "2026-02-10T09:00:00Z", "citizen:C1:social", "fund:social", "3.00", gbp));
+  CHECK(journal.balance("citizen:C1:social").to_string() == "123.00");
+  CHECK(journal.balance("citizen:C1:social", parse_date("2024-06-30")).to_string() == "103.00");
+  CHECK(journal.balance("citizen:C1:social", parse_date("2024-04-29")).to_string() == "0.00");
+  const Moment january = parse_as_known_at("2026-01-31");
+  CHECK(journal.balance("citizen:C1:social", std::nullopt, january).to_string() == "120.00");
+  CHECK(journal.balance("citizen:C1:social", parse_date("2024-06-30"), january).to_string() == "100.00");
+  CHECK(journal.balance("citizen:C1:social", std::nullopt, parse_moment("2026-01-01T00:00:00Z")).to_string() ==
+        "0.00");
+  CHECK(journal.balance("citizen:C1:social", std::nullopt, parse_moment("2026-03-01T00:00:00Z")).to_string() ==
+        "123.00");
+  CHECK(error_code_of([&] { (void)journal.balance("citizen:C9:social"); }) == ErrorCode::not_found);
+}
+
+TEST_CASE("accounts: names are checked, reopening must match") {
+  Journal journal = reference_journal();
+  journal.open_account({"citizen:C1:social", gbp});  // same again: fine
+  CHECK(error_code_of([&] { journal.open_account({"citizen:C1:social", hour}); }) == ErrorCode::conflict);
+  CHECK_THROWS_AS(Account("citizen::social", gbp), Error);
+  CHECK_THROWS_AS(Account("citizen:C 1:social", gbp), Error);
+  CHECK_THROWS_AS(Account(":x", gbp), Error);
+  CHECK_THROWS_AS(Account("x:", gbp), Error);
+  CHECK_THROWS_AS(Account("fund:care", gbp, "0.001"_dec), Error);
+  CHECK(account_name_problem("citizen:C1:budget:council") == nullptr);
+}
