@@ -25,6 +25,7 @@ on any mismatch.
 
 import argparse
 import concurrent.futures
+import functools
 import os
 import re
 import subprocess
@@ -480,19 +481,21 @@ def case_mulround(rng, mode):
 
 
 def generated_groups():
-    """(group name, case generator) for every operation and every mode."""
-    groups = [('add', case_add), ('sub', case_sub), ('mul', case_mul), ('cmp', case_cmp),
-              ('parse', case_parse)]
+    """{group name: case generator} for every operation and every mode, in report order."""
+    groups = {'add': case_add, 'sub': case_sub, 'mul': case_mul, 'cmp': case_cmp,
+              'parse': case_parse}
     for op, generator in (('round', case_round), ('div', case_div), ('mulround', case_mulround)):
         for mode in MODES:
-            groups.append((f'{op} {mode}', lambda rng, g=generator, m=mode: g(rng, m)))
+            groups[f'{op} {mode}'] = functools.partial(generator, mode=mode)
     return groups
 
 
-def generate_group(name, generator, count, seed):
+def generate_group(name, count, seed):
     # A random stream per group (string seeds are hashed deterministically),
-    # so that adding a group leaves the cases of the others unchanged.
+    # so that adding a group leaves the cases of the others unchanged, and
+    # groups can be generated in any order and in parallel.
     rng = random.Random(f'{seed}/{name}')
+    generator = generated_groups()[name]
     lines, expected = [], []
     for _ in range(count):
         line, result = generator(rng)
@@ -640,48 +643,58 @@ def run_driver(driver, lines):
     return output
 
 
-def compare(name, lines, expected, got, mismatches):
-    failed = 0
-    for line, want, have in zip(lines, expected, got):
-        if want != have:
-            failed += 1
-            mismatches.append((name, line, want, have))
-    return failed
+def check_group(name, lines, expected, driver):
+    """(name, cases, failed, the first mismatches) for one group run through the driver."""
+    mismatches = [(name, line, want, have)
+                  for line, want, have in zip(lines, expected, run_driver(driver, lines))
+                  if want != have]
+    return name, len(lines), len(mismatches), mismatches[:MISMATCHES_SHOWN]
 
 
-def show_mismatches(mismatches):
-    for name, line, want, have in mismatches[:MISMATCHES_SHOWN]:
-        print(f'MISMATCH [{name}] {line!r}\n    expected {want}\n    got      {have}')
-    if len(mismatches) > MISMATCHES_SHOWN:
-        print(f'... and {len(mismatches) - MISMATCHES_SHOWN} more mismatches')
+def check_generated_group(name, count, seed, driver):
+    # Runs in a worker process: generating the cases is most of the run time.
+    return check_group(name, *generate_group(name, count, seed), driver)
 
 
-def check_groups(driver, group_source):
-    """Runs each (name, lines, expected) through the driver, while the next group
-    is being generated, and prints one line per group. Returns (passed, failed, mismatches)."""
-    passed = failed = 0
-    mismatches = []
-    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-        pending = []
-        for name, lines, expected in group_source:
-            pending.append((name, lines, expected, pool.submit(run_driver, driver, lines)))
-            while pending and (pending[0][3].done() or len(pending) > 1):
-                passed, failed = _report(pending.pop(0), passed, failed, mismatches)
-        while pending:
-            passed, failed = _report(pending.pop(0), passed, failed, mismatches)
-    return passed, failed, mismatches
+class Tally:
+    """Counts over all groups, and the mismatches to show."""
+
+    def __init__(self):
+        self.passed = self.failed = 0
+        self.mismatches = []
+
+    def add(self, result):
+        name, cases, failed, mismatches = result
+        print(f'  {name:<20} {cases:>8} cases {failed:>8} mismatches', flush=True)
+        self.passed += cases - failed
+        self.failed += failed
+        self.mismatches += mismatches
+
+    def show_mismatches(self):
+        for name, line, want, have in self.mismatches[:MISMATCHES_SHOWN]:
+            print(f'MISMATCH [{name}] {line!r}\n    expected {want}\n    got      {have}')
+        if self.failed > MISMATCHES_SHOWN:
+            print(f'... and {self.failed - MISMATCHES_SHOWN} more mismatches')
 
 
-def _report(entry, passed, failed, mismatches):
-    name, lines, expected, future = entry
-    group_failed = compare(name, lines, expected, future.result(), mismatches)
-    print(f'  {name:<20} {len(lines):>8} cases {group_failed:>8} mismatches', flush=True)
-    return passed + len(lines) - group_failed, failed + group_failed
+def check_generated(tally, count, seed, driver, jobs):
+    names = list(generated_groups())
+    with concurrent.futures.ProcessPoolExecutor(max_workers=jobs) as pool:
+        results = pool.map(check_generated_group, names, [count] * len(names),
+                           [seed] * len(names), [driver] * len(names))
+        for result in results:  # in report order, whichever worker finishes first
+            tally.add(result)
 
 
-def generated(count, seed):
-    for name, generator in generated_groups():
-        yield (name, *generate_group(name, generator, count, seed))
+def check_gda(tally, driver):
+    if not os.path.isdir(GDA_DIRECTORY):
+        print(f'GDA test files: {GDA_DIRECTORY} is absent '
+              '(Debian package libpython3.11-testsuite); skipping them')
+        return
+    groups, used, skipped = gda_groups(GDA_DIRECTORY)
+    print(f'GDA test files: {used} cases used, {skipped} skipped (outside the domain)')
+    for name, lines, expected in groups:
+        tally.add(check_group(name, lines, expected, driver))
 
 
 def main():
@@ -690,26 +703,19 @@ def main():
     parser.add_argument('--cases', type=int, default=100000,
                         help='cases per operation, and per rounding mode for round/div/mulround')
     parser.add_argument('--seed', default='20261123')
+    parser.add_argument('--jobs', type=int, default=os.cpu_count() or 1,
+                        help='worker processes generating cases (default: one per core)')
     args = parser.parse_args()
     started = time.monotonic()
 
     print(f'decimal_oracle: {args.cases} cases per operation and mode, seed {args.seed}')
-    passed, failed, mismatches = check_groups(args.driver, generated(args.cases, args.seed))
-
-    if os.path.isdir(GDA_DIRECTORY):
-        groups, used, skipped = gda_groups(GDA_DIRECTORY)
-        print(f'GDA test files: {used} cases used, {skipped} skipped (outside the domain)')
-        gda_passed, gda_failed, gda_mismatches = check_groups(args.driver, groups)
-        passed, failed = passed + gda_passed, failed + gda_failed
-        mismatches += gda_mismatches
-    else:
-        print(f'GDA test files: {GDA_DIRECTORY} is absent '
-              '(Debian package libpython3.11-testsuite); skipping them')
-
-    show_mismatches(mismatches)
+    tally = Tally()
+    check_generated(tally, args.cases, args.seed, args.driver, args.jobs)
+    check_gda(tally, args.driver)
+    tally.show_mismatches()
     print(f'time: {time.monotonic() - started:.1f} s')
-    print(f'decimal_oracle: {passed} passed, {failed} failed')
-    return 1 if failed else 0
+    print(f'decimal_oracle: {tally.passed} passed, {tally.failed} failed')
+    return 1 if tally.failed else 0
 
 
 if __name__ == '__main__':
