@@ -138,10 +138,11 @@ std::optional<ReferenceMoment> reference_moment(std::string_view text) {
     canonical += "." + digits;
   }
   canonical += "Z";
-  const long long day_micros = reference_day_number(date->year, date->month, date->day) * micros_per_day;
-  return ReferenceMoment{day_micros + ((number(hh) * 60LL + number(mm)) * 60 + number(ss)) * 1'000'000 +
-                             micros,
-                         canonical};
+  const long long day_micros =
+      reference_day_number(date->year, date->month, date->day) * micros_per_day;
+  return ReferenceMoment{
+      day_micros + ((number(hh) * 60LL + number(mm)) * 60 + number(ss)) * 1'000'000 + micros,
+      canonical};
 }
 
 long long micros_of(const Moment& moment) { return moment.time_since_epoch().count(); }
@@ -154,9 +155,9 @@ std::optional<Moment> check_moment_parser(const std::string& context,
     const Moment moment = parser();
     FUZZ_CHECK(expected.has_value(),
                context + " accepted invalid text as " + commonweal::format_moment(moment));
-    FUZZ_CHECK(micros_of(moment) == *expected,
-               context + " gave " + std::to_string(micros_of(moment)) + " us, expected " +
-                   std::to_string(*expected));
+    FUZZ_CHECK(micros_of(moment) == *expected, context + " gave " +
+                                                   std::to_string(micros_of(moment)) +
+                                                   " us, expected " + std::to_string(*expected));
     return moment;
   } catch (const Error& error) {
     FUZZ_CHECK(!expected.has_value(),
@@ -179,7 +180,8 @@ void check_date(std::string_view text) {
   Date out = sentinel;
   const char* reason = commonweal::try_parse_date(text, out);
   if (reason != nullptr) {
-    FUZZ_CHECK(!reference.has_value(), context + " refused (" + reason + ") but it is a valid date");
+    FUZZ_CHECK(!reference.has_value(),
+               context + " refused (" + reason + ") but it is a valid date");
     FUZZ_CHECK(out == sentinel, context + ": try_parse_date changed out on failure");
     FUZZ_CHECK(*reason != '\0', context + ": empty reason");
   } else {
@@ -198,8 +200,9 @@ void check_date(std::string_view text) {
     const std::string formatted = commonweal::format_date(day);
     FUZZ_CHECK(formatted == text, context + ": format_date gave '" + formatted + "'");
     const int number_of_day = commonweal::day_number(day);
-    FUZZ_CHECK(number_of_day == reference_day_number(reference->year, reference->month, reference->day),
-               context + ": day_number gave " + std::to_string(number_of_day));
+    FUZZ_CHECK(
+        number_of_day == reference_day_number(reference->year, reference->month, reference->day),
+        context + ": day_number gave " + std::to_string(number_of_day));
     FUZZ_CHECK(commonweal::date_from_day_number(number_of_day) == day,
                context + ": date_from_day_number(day_number) is not the day");
     FUZZ_CHECK(micros_of(commonweal::end_of_day(day)) - micros_of(commonweal::start_of_day(day)) ==
@@ -209,7 +212,8 @@ void check_date(std::string_view text) {
                                      static_cast<unsigned>(reference->day)) == day,
                context + ": make_date disagrees");
   } catch (const Error& error) {
-    FUZZ_CHECK(!reference.has_value(), context + ": parse_date refused: " + std::string(error.what()));
+    FUZZ_CHECK(!reference.has_value(),
+               context + ": parse_date refused: " + std::string(error.what()));
     FUZZ_CHECK(error.code() == ErrorCode::invalid_text,
                context + ": parse_date threw a code other than invalid_text");
   } catch (const std::exception& other) {
@@ -229,19 +233,19 @@ void check_moment(std::string_view text) {
                                           [&] { return commonweal::parse_moment(text); });
   if (moment) {
     const std::string formatted = commonweal::format_moment(*moment);
-    FUZZ_CHECK(formatted == reference->canonical,
-               context + ": format_moment gave '" + formatted + "', expected '" +
-                   reference->canonical + "'");
+    FUZZ_CHECK(formatted == reference->canonical, context + ": format_moment gave '" + formatted +
+                                                      "', expected '" + reference->canonical + "'");
     const Moment again = commonweal::parse_moment(formatted);
-    FUZZ_CHECK(again == *moment, context + ": format_moment '" + formatted + "' re-parses differently");
+    FUZZ_CHECK(again == *moment,
+               context + ": format_moment '" + formatted + "' re-parses differently");
     FUZZ_CHECK(commonweal::format_moment(again) == formatted, context + ": second format differs");
   }
 
   // parse_as_known_at: a bare date means the last microsecond of that day.
   std::optional<long long> known_at = expected;
   if (const auto day = reference_date(text)) {
-    known_at = reference_day_number(day->year, day->month, day->day) * micros_per_day +
-               micros_per_day - 1;
+    known_at =
+        reference_day_number(day->year, day->month, day->day) * micros_per_day + micros_per_day - 1;
   }
   const auto as_known = check_moment_parser(context + " parse_as_known_at", known_at,
                                             [&] { return commonweal::parse_as_known_at(text); });
@@ -255,16 +259,17 @@ void check_moment(std::string_view text) {
 // Any day in 1000-01-01 .. 9999-12-31 formats and parses back.
 void check_day_number(const std::uint8_t* data, std::size_t size) {
   if (size < 4) return;
-  const std::uint32_t raw = static_cast<std::uint32_t>(data[0]) |
-                            static_cast<std::uint32_t>(data[1]) << 8 |
-                            static_cast<std::uint32_t>(data[2]) << 16 |
-                            static_cast<std::uint32_t>(data[3]) << 24;
+  const std::uint32_t raw =
+      static_cast<std::uint32_t>(data[0]) | static_cast<std::uint32_t>(data[1]) << 8 |
+      static_cast<std::uint32_t>(data[2]) << 16 | static_cast<std::uint32_t>(data[3]) << 24;
   static const long long first = reference_day_number(1000, 1, 1);
   static const long long last = reference_day_number(9999, 12, 31);
-  const int number_of_day = static_cast<int>(first + static_cast<long long>(raw % (last - first + 1)));
+  const int number_of_day =
+      static_cast<int>(first + static_cast<long long>(raw % (last - first + 1)));
   const Date day = commonweal::date_from_day_number(number_of_day);
   const std::string formatted = commonweal::format_date(day);
-  const std::string context = "day number " + std::to_string(number_of_day) + " ('" + formatted + "')";
+  const std::string context =
+      "day number " + std::to_string(number_of_day) + " ('" + formatted + "')";
   Date parsed;
   FUZZ_CHECK(commonweal::try_parse_date(formatted, parsed) == nullptr, context + " does not parse");
   FUZZ_CHECK(parsed == day && commonweal::day_number(parsed) == number_of_day,
@@ -277,7 +282,8 @@ void check_day_number(const std::uint8_t* data, std::size_t size) {
   const Moment end = commonweal::end_of_day(day);
   FUZZ_CHECK(commonweal::format_moment(end) == formatted + "T23:59:59.999999Z",
              context + ": end_of_day formats as " + commonweal::format_moment(end));
-  FUZZ_CHECK(commonweal::parse_as_known_at(formatted) == end, context + ": parse_as_known_at differs");
+  FUZZ_CHECK(commonweal::parse_as_known_at(formatted) == end,
+             context + ": parse_as_known_at differs");
 }
 
 }  // namespace

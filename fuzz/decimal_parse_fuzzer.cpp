@@ -10,6 +10,9 @@
 // boost::multiprecision::cpp_int, including whether the operation must throw
 // and with which ErrorCode. Only commonweal::Error may be thrown; any other
 // exception or a wrong result aborts with a description on stderr.
+#include <fmt/format.h>
+
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -19,9 +22,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/multiprecision/cpp_int.hpp>
-#include <fmt/format.h>
 
 #include "commonweal/core/decimal.hpp"
 
@@ -53,8 +53,8 @@ std::string printable(std::string_view text) {
   std::abort();
 }
 
-#define FUZZ_CHECK(condition, context)                                            \
-  do {                                                                            \
+#define FUZZ_CHECK(condition, context)                                               \
+  do {                                                                               \
     if (!(condition)) fail(std::string(#condition) + " -- " + std::string(context)); \
   } while (0)
 
@@ -155,27 +155,27 @@ struct Expected {
   }
 };
 
-template <class Operation>
-std::optional<Decimal> check(const std::string& context, const Expected& expected,
-                             Operation operation) {
+// context() names the operation; it is only called to describe a failure.
+template <class Context, class Operation>
+std::optional<Decimal> check(Context context, const Expected& expected, Operation operation) {
   try {
     const Decimal result = operation();
-    const std::string got = "coefficient " + to_big(result.coefficient()).str() + " scale " +
-                            std::to_string(result.scale()) + " (" + result.to_string() + ")";
     if (!expected.ok || to_big(result.coefficient()) != expected.coefficient ||
         result.scale() != expected.scale) {
-      fail(context + ": expected " + expected.describe() + ", got " + got);
+      fail(context() + ": expected " + expected.describe() + ", got coefficient " +
+           to_big(result.coefficient()).str() + " scale " + std::to_string(result.scale()) + " (" +
+           result.to_string() + ")");
     }
     return result;
   } catch (const Error& error) {
     if (expected.ok || error.code() != expected.code) {
-      fail(context + ": expected " + expected.describe() + ", got Error(" + code_name(error.code()) +
-           "): " + error.what());
+      fail(context() + ": expected " + expected.describe() + ", got Error(" +
+           code_name(error.code()) + "): " + error.what());
     }
   } catch (const std::exception& other) {
-    fail(context + ": a non-commonweal exception escaped: " + other.what());
+    fail(context() + ": a non-commonweal exception escaped: " + other.what());
   } catch (...) {
-    fail(context + ": an unknown exception escaped");
+    fail(context() + ": an unknown exception escaped");
   }
   return std::nullopt;
 }
@@ -239,7 +239,7 @@ std::string canonical(std::string_view text) {
 }
 
 std::optional<Decimal> check_parse(std::string_view text) {
-  const std::string context = "parse('" + printable(text) + "')";
+  const auto context = [&] { return "parse('" + printable(text) + "')"; };
   const std::optional<Expected> reference = reference_parse(text);
 
   // try_parse: agrees with the reference and leaves out alone on failure.
@@ -247,63 +247,65 @@ std::optional<Decimal> check_parse(std::string_view text) {
   Decimal out = sentinel;
   const char* reason = Decimal::try_parse(text, out);
   if (reason != nullptr) {
-    FUZZ_CHECK(!reference.has_value(), context + " refused (" + reason + ") but the text is valid");
+    FUZZ_CHECK(!reference.has_value(),
+               context() + " refused (" + reason + ") but the text is valid");
     FUZZ_CHECK(out.coefficient() == sentinel.coefficient() && out.scale() == sentinel.scale(),
-               context + " changed out on failure");
-    FUZZ_CHECK(*reason != '\0', context + " gave an empty reason");
+               context() + " changed out on failure");
+    FUZZ_CHECK(*reason != '\0', context() + " gave an empty reason");
   } else {
-    FUZZ_CHECK(reference.has_value(), context + " accepted invalid text as " + show(out));
-    FUZZ_CHECK(to_big(out.coefficient()) == reference->coefficient &&
-                   out.scale() == reference->scale,
-               context + " gave " + show(out) + ", expected " + reference->describe());
+    FUZZ_CHECK(reference.has_value(), context() + " accepted invalid text as " + show(out));
+    FUZZ_CHECK(
+        to_big(out.coefficient()) == reference->coefficient && out.scale() == reference->scale,
+        context() + " gave " + show(out) + ", expected " + reference->describe());
   }
 
   // parse: the same answer, or Error(invalid_text) and nothing else.
-  const std::optional<Decimal> parsed = check(
-      context, reference ? *reference : Expected::error(ErrorCode::invalid_text),
-      [&] { return Decimal::parse(text); });
+  const std::optional<Decimal> parsed =
+      check(context, reference ? *reference : Expected::error(ErrorCode::invalid_text),
+            [&] { return Decimal::parse(text); });
   if (!parsed) return std::nullopt;
   const Decimal value = *parsed;
 
   // Round trip through to_string, which keeps the scale.
   const std::string printed = value.to_string();
   FUZZ_CHECK(printed == canonical(text),
-             context + ": to_string gave '" + printed + "', expected '" + canonical(text) + "'");
-  FUZZ_CHECK(fmt::format("{}", value) == printed, context + ": fmt::format differs from to_string");
+             context() + ": to_string gave '" + printed + "', expected '" + canonical(text) + "'");
+  FUZZ_CHECK(fmt::format("{}", value) == printed,
+             context() + ": fmt::format differs from to_string");
   Decimal again;
   FUZZ_CHECK(Decimal::try_parse(printed, again) == nullptr,
-             context + ": to_string '" + printed + "' does not parse");
+             context() + ": to_string '" + printed + "' does not parse");
   FUZZ_CHECK(again == value && again.scale() == value.scale() &&
                  again.coefficient() == value.coefficient(),
-             context + ": '" + printed + "' re-parses to " + show(again));
-  FUZZ_CHECK(again.to_string() == printed, context + ": second to_string differs");
-  FUZZ_CHECK(again.hash() == value.hash(), context + ": hash differs after round trip");
+             context() + ": '" + printed + "' re-parses to " + show(again));
+  FUZZ_CHECK(again.to_string() == printed, context() + ": second to_string differs");
+  FUZZ_CHECK(again.hash() == value.hash(), context() + ": hash differs after round trip");
 
   // rounded(own scale) is the identity in every mode.
   for (RoundingMode mode : commonweal::all_rounding_modes) {
     const Decimal same = value.rounded(value.scale(), mode);
     FUZZ_CHECK(same.coefficient() == value.coefficient() && same.scale() == value.scale(),
-               context + ": rounded(scale, " + mode_name(mode) + ") gave " + show(same));
+               context() + ": rounded(scale, " + mode_name(mode) + ") gave " + show(same));
   }
   // x - x is zero at x's scale; x + 0 and x - 0 are x.
   const Decimal difference = value - value;
   FUZZ_CHECK(difference.is_zero() && difference.scale() == value.scale() && difference.sign() == 0,
-             context + ": x - x gave " + show(difference));
+             context() + ": x - x gave " + show(difference));
   FUZZ_CHECK((value + Decimal(0)) == value && (value - Decimal(0)) == value,
-             context + ": adding zero changed the value");
+             context() + ": adding zero changed the value");
   FUZZ_CHECK(-(-value) == value && (-value) + value == Decimal(0),
-             context + ": negation is not an involution");
+             context() + ": negation is not an involution");
   FUZZ_CHECK(value.abs().sign() >= 0 && (value.abs() == value || value.abs() == -value),
-             context + ": abs is wrong");
+             context() + ": abs is wrong");
   FUZZ_CHECK(value.sign() == (value > Decimal(0)) - (value < Decimal(0)),
-             context + ": sign disagrees with comparison against 0");
+             context() + ": sign disagrees with comparison against 0");
   // Equal values at a finer scale compare equal and hash alike.
   for (int finer = value.scale() + 1; finer <= Decimal::scale_max; ++finer) {
     const Big scaled = to_big(value.coefficient()) * pow10(finer - value.scale());
     if (!fits(scaled)) break;
     const Decimal widened = value.rounded(finer, RoundingMode::half_even);
     FUZZ_CHECK(widened == value && (widened <=> value) == 0 && widened.hash() == value.hash(),
-               context + ": rescaled to " + std::to_string(finer) + " is not equal / same hash");
+               context() + ": rescaled to " + std::to_string(finer) + " is not equal / same hash");
   }
   return value;
 }
@@ -324,51 +326,55 @@ Aligned align(const Decimal& a, const Decimal& b) {
 bool scale_ok(int scale) { return scale >= 0 && scale <= Decimal::scale_max; }
 
 void check_binary(const Decimal& a, const Decimal& b) {
-  const std::string pair = "a=" + show(a) + " b=" + show(b);
+  const auto pair = [&] { return "a=" + show(a) + " b=" + show(b); };
   const Aligned aligned = align(a, b);
 
-  check(pair + " a+b", Expected::value(aligned.left + aligned.right, aligned.scale),
-        [&] { return a + b; });
-  check(pair + " a-b", Expected::value(aligned.left - aligned.right, aligned.scale),
-        [&] { return a - b; });
-  check(pair + " a+=b", Expected::value(aligned.left + aligned.right, aligned.scale), [&] {
-    Decimal copy = a;
-    copy += b;
-    return copy;
-  });
-  check(pair + " a-=b", Expected::value(aligned.left - aligned.right, aligned.scale), [&] {
-    Decimal copy = a;
-    copy -= b;
-    return copy;
-  });
+  check([&] { return pair() + " a+b"; },
+        Expected::value(aligned.left + aligned.right, aligned.scale), [&] { return a + b; });
+  check([&] { return pair() + " a-b"; },
+        Expected::value(aligned.left - aligned.right, aligned.scale), [&] { return a - b; });
+  check([&] { return pair() + " a+=b"; },
+        Expected::value(aligned.left + aligned.right, aligned.scale),
+        [&] {
+          Decimal copy = a;
+          copy += b;
+          return copy;
+        });
+  check([&] { return pair() + " a-=b"; },
+        Expected::value(aligned.left - aligned.right, aligned.scale),
+        [&] {
+          Decimal copy = a;
+          copy -= b;
+          return copy;
+        });
 
-  const int expected_order = aligned.left < aligned.right ? -1 : (aligned.left > aligned.right ? 1 : 0);
+  const int expected_order =
+      aligned.left < aligned.right ? -1 : (aligned.left > aligned.right ? 1 : 0);
   const auto order = a <=> b;
   const int got_order = order < 0 ? -1 : (order > 0 ? 1 : 0);
-  FUZZ_CHECK(got_order == expected_order, pair + ": a <=> b gave " + std::to_string(got_order));
+  FUZZ_CHECK(got_order == expected_order, pair() + ": a <=> b gave " + std::to_string(got_order));
   const auto reverse = b <=> a;
   FUZZ_CHECK((reverse < 0 ? -1 : (reverse > 0 ? 1 : 0)) == -expected_order,
-             pair + ": b <=> a is not the reverse of a <=> b");
+             pair() + ": b <=> a is not the reverse of a <=> b");
   FUZZ_CHECK((a == b) == (expected_order == 0) && (a != b) == (expected_order != 0) &&
                  (a < b) == (expected_order < 0) && (a >= b) == (expected_order >= 0),
-             pair + ": == / != / < / >= disagree with <=>");
+             pair() + ": == / != / < / >= disagree with <=>");
   if (expected_order == 0) {
     FUZZ_CHECK(a.hash() == b.hash() && std::hash<Decimal>{}(a) == std::hash<Decimal>{}(b),
-               pair + ": equal values hash differently");
+               pair() + ": equal values hash differently");
   }
 
   const Big product = to_big(a.coefficient()) * to_big(b.coefficient());
   const int product_scale = a.scale() + b.scale();
-  check(pair + " a*b",
+  check([&] { return pair() + " a*b"; },
         product_scale > Decimal::scale_max ? Expected::error(ErrorCode::overflow)
                                            : Expected::value(product, product_scale),
         [&] { return a * b; });
 }
 
 void check_scaled(const Decimal& a, const Decimal& b, int scale, RoundingMode mode) {
-  const std::string tail =
-      " scale=" + std::to_string(scale) + " mode=" + mode_name(mode);
-  const std::string pair = "a=" + show(a) + " b=" + show(b) + tail;
+  const auto tail = [&] { return " scale=" + std::to_string(scale) + " mode=" + mode_name(mode); };
+  const auto pair = [&] { return "a=" + show(a) + " b=" + show(b) + tail(); };
   const Big ca = to_big(a.coefficient()), cb = to_big(b.coefficient());
 
   // multiply_rounded: the exact product, then rounded.
@@ -382,7 +388,7 @@ void check_scaled(const Decimal& a, const Decimal& b, int scale, RoundingMode mo
                      : Expected::value(reference_round(product, pow10(product_scale - scale), mode),
                                        scale);
     }
-    check(pair + " multiply_rounded", expected,
+    check([&] { return pair() + " multiply_rounded"; }, expected,
           [&] { return Decimal::multiply_rounded(a, b, scale, mode); });
   }
   // divide: (ca / 10^sa) / (cb / 10^sb) * 10^scale = ca * 10^(scale + sb) / (cb * 10^sa).
@@ -401,13 +407,12 @@ void check_scaled(const Decimal& a, const Decimal& b, int scale, RoundingMode mo
         expected = Expected::value(reference_round(numerator, divisor, mode), scale);
       }
     }
-    const auto quotient = check(pair + " divide", expected,
-                                [&] { return Decimal::divide(a, b, scale, mode); });
-    (void)quotient;
+    check([&] { return pair() + " divide"; }, expected,
+          [&] { return Decimal::divide(a, b, scale, mode); });
   }
   // rounded / rescaled_exact of a.
   {
-    const std::string single = "a=" + show(a) + tail;
+    const auto single = [&] { return "a=" + show(a) + tail(); };
     Expected expected = Expected::error(ErrorCode::invalid_argument);
     Expected exact = Expected::error(ErrorCode::invalid_argument);
     if (scale_ok(scale)) {
@@ -420,16 +425,16 @@ void check_scaled(const Decimal& a, const Decimal& b, int scale, RoundingMode mo
         if (ca % divisor == 0) exact = Expected::value(ca / divisor, scale);
       }
     }
-    check(single + " rounded", expected, [&] { return a.rounded(scale, mode); });
-    check(single + " rescaled_exact", exact, [&] { return a.rescaled_exact(scale); });
+    check([&] { return single() + " rounded"; }, expected, [&] { return a.rounded(scale, mode); });
+    check([&] { return single() + " rescaled_exact"; }, exact,
+          [&] { return a.rescaled_exact(scale); });
   }
   // Divide what was multiplied: (a * b) / b at a's scale is exactly a, in every mode.
-  if (!b.is_zero() && a.scale() + b.scale() <= Decimal::scale_max &&
-      fits(ca * cb)) {
+  if (!b.is_zero() && a.scale() + b.scale() <= Decimal::scale_max && fits(ca * cb)) {
     const Decimal product = a * b;
     const Decimal back = Decimal::divide(product, b, a.scale(), mode);
     FUZZ_CHECK(back.coefficient() == a.coefficient() && back.scale() == a.scale(),
-               pair + ": (a*b)/b gave " + show(back));
+               pair() + ": (a*b)/b gave " + show(back));
   }
 }
 
@@ -467,9 +472,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view control = parts.size() > 2 ? parts[2] : std::string_view();
   if (!control.empty()) {
     const auto mode = commonweal::all_rounding_modes[static_cast<unsigned char>(control[0]) % 7];
-    const int scale =
-        control.size() > 1 ? static_cast<int>(static_cast<unsigned char>(control[1]) % 21) - 1
-                           : a->scale();
+    const int scale = control.size() > 1
+                          ? static_cast<int>(static_cast<unsigned char>(control[1]) % 21) - 1
+                          : a->scale();
     check_scaled(*a, *b, scale, mode);
     check_scaled(*b, *a, scale, mode);
   } else {

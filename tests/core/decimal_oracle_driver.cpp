@@ -39,6 +39,7 @@ struct BadLine {
   std::string why;
 };
 
+// No default: -Wswitch then points here when a new ErrorCode is added.
 std::string_view error_code_name(ErrorCode code) {
   switch (code) {
     case ErrorCode::invalid_text: return "invalid_text";
@@ -50,6 +51,9 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::limit_breached: return "limit_breached";
     case ErrorCode::conflict: return "conflict";
     case ErrorCode::not_found: return "not_found";
+    case ErrorCode::invalid_input: return "invalid_input";
+    case ErrorCode::refused: return "refused";
+    case ErrorCode::environment: return "environment";
   }
   return "unknown";
 }

@@ -93,6 +93,9 @@ TEST_CASE("overflow throws and never wraps") {
   CHECK(error_code_of([&] { (void)largest.rounded(1, RoundingMode::down); }) == ErrorCode::overflow);
   CHECK(error_code_of([&] { (void)(largest + "0.1"_dec); }) == ErrorCode::overflow);  // scaling up overflows
   CHECK((largest - Decimal(1) + Decimal(1)) == largest);
+  // Scaling an operand up may exceed 128 bits while the sum still fits (found by the oracle).
+  CHECK((Decimal::parse("17014118346046923173168730371588410573") + "-1.0"_dec).to_string() ==
+        "17014118346046923173168730371588410572.0");
   CHECK(error_code_of([] { (void)Decimal::from_coefficient(1, 19); }) == ErrorCode::invalid_argument);
 }
 

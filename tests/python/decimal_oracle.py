@@ -26,7 +26,9 @@ on any mismatch.
 import argparse
 import concurrent.futures
 import functools
+import itertools
 import os
+import random
 import re
 import subprocess
 import sys
@@ -35,7 +37,6 @@ from decimal import (
     MAX_EMAX, MIN_EMIN, ROUND_05UP, ROUND_CEILING, ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_DOWN,
     ROUND_HALF_EVEN, ROUND_HALF_UP, ROUND_UP, Context, Decimal, DivisionByZero, Inexact,
     InvalidOperation, Overflow, Rounded)
-import random
 
 COEFFICIENT_MAX = 2**127 - 1
 SCALE_MAX = 18
@@ -69,9 +70,11 @@ def _context(rounding, extra_traps=()):
 # model mistake into an exception instead of a silently wrong expectation.
 EXACT = _context(ROUND_HALF_EVEN, (Inexact, Rounded))
 ROUNDING = {name: _context(mode) for name, mode in MODES.items()}
-# A quotient is rounded twice: to 200 digits, then to the target scale. With
-# ROUND_05UP for the first step the second one is still correctly rounded (the
-# GDA's rule for avoiding double rounding), whatever the mode of the second.
+# A quotient is rounded twice: to 200 significant digits, then to the target
+# scale. A quotient is below 10^57 and the scale at most 18, so the first step
+# keeps over 100 digits more than the second needs, and rounding it with
+# ROUND_05UP ("round for reround" in the GDA specification) keeps the second
+# step correctly rounded in every mode, ties included.
 DIVISION = _context(ROUND_05UP)
 # QUANTUM[s] is 1E-s, the quantize() argument for "round to s decimals".
 QUANTUM = [Decimal(1).scaleb(-scale) for scale in range(SCALE_MAX + 1)]
@@ -169,7 +172,7 @@ class Operand:
 
     def __init__(self, coefficient, scale):
         if abs(coefficient) > COEFFICIENT_MAX or not 0 <= scale <= SCALE_MAX:
-            raise AssertionError(f'generator error: {coefficient} at scale {scale} is not a Decimal')
+            raise AssertionError(f'generator error: {coefficient} at scale {scale} is no Decimal')
         self.coefficient = coefficient
         self.scale = scale
         self.text = plain(coefficient, scale)
@@ -201,7 +204,9 @@ def money_coefficient(rng):
 def large_coefficient(rng):
     digits = rng.randint(16, 39)
     coefficient = rng.randrange(10 ** (digits - 1), 10 ** digits)
-    return coefficient if coefficient <= COEFFICIENT_MAX else rng.randrange(10**38, COEFFICIENT_MAX + 1)
+    if coefficient > COEFFICIENT_MAX:  # 39 digits, but above 2^127 - 1
+        coefficient = rng.randrange(10**38, COEFFICIENT_MAX + 1)
+    return coefficient
 
 
 def edge_coefficient(rng):
@@ -266,10 +271,10 @@ def add_pair(rng, subtract):
                 Operand(sign(rng, money_coefficient(rng)), scale))
     if roll < 85:
         return add_pair_near_limit(rng, subtract)
-    if roll < 92:  # sums that straddle the coefficient limit at one scale
+    if roll < 92:  # sums within 2 of the coefficient limit, 2^127 included
         scale = rng.randint(0, SCALE_MAX)
         a = COEFFICIENT_MAX - rng.randrange(1000)
-        b = rng.randrange(2000)
+        b = COEFFICIENT_MAX - a + rng.randint(-2, 2)
         sign_a = sign(rng, 1)
         return Operand(sign_a * a, scale), Operand(sign_a * b * (-1 if subtract else 1), scale)
     return (Operand(sign(rng, edge_coefficient(rng)), rng.randint(0, SCALE_MAX)),
@@ -291,12 +296,16 @@ def case_mul(rng):
     roll = rng.randrange(100)
     if roll < 80:
         a, b = random_operand(rng), random_operand(rng)
-    else:  # products at the coefficient limit
-        factor = rng.randrange(1, 10 ** rng.randint(1, 20))
-        other = COEFFICIENT_MAX // factor + rng.choice((-1, 0, 0, 1))
+    else:  # products at the coefficient limit; powers of two reach 2^127 itself
+        if rng.randrange(2):
+            factor = rng.randrange(1, 10 ** rng.randint(1, 20))
+        else:
+            factor = 2 ** rng.randint(1, 126)
+        other = 2**127 // factor + rng.choice((-1, 0, 0, 1))
         scale_a = rng.randint(0, SCALE_MAX)
         a = Operand(sign(rng, factor), scale_a)
-        b = Operand(sign(rng, min(max(other, 0), COEFFICIENT_MAX)), rng.randint(0, SCALE_MAX - scale_a))
+        other = min(max(other, 0), COEFFICIENT_MAX)
+        b = Operand(sign(rng, other), rng.randint(0, SCALE_MAX - scale_a))
     expected = expect_mul(a.value, b.value, a.scale, b.scale)
     return f'mul\t{a.text}\t{b.text}', expected
 
@@ -407,6 +416,11 @@ def case_round(rng, mode):
     elif roll < 70:
         scale = rng.randint(0, SCALE_MAX - 1)
         a = tie_operand(rng, scale)
+    elif roll < 75:  # scaling up to just inside or just past the coefficient limit
+        extra = rng.randint(1, SCALE_MAX)
+        a = Operand(sign(rng, COEFFICIENT_MAX // 10**extra + rng.randint(0, 1)),
+                    rng.randint(0, SCALE_MAX - extra))
+        scale = a.scale + extra
     else:
         a = random_operand(rng)
         if a.scale > 0 and roll < 170:  # mostly rounding away digits, else scaling up
@@ -444,13 +458,32 @@ def tie_quotient_pair(rng, scale):
     return Operand(sign(rng, coefficient_a), scale_a), b
 
 
+def limit_pair(rng, divide):
+    """a, b and a scale where a / b (or a * b) at that scale is within a few
+    units of 2^127: the result is the largest coefficient, or one past it,
+    depending on the rounding mode."""
+    if divide:  # b < 1, so that a = 2^127 * b fits
+        coefficient_b, scale_b = rng.choice(((3, 1), (7, 1), (9, 1), (5, 1), (25, 2), (999, 3)))
+        coefficient_a = 2**127 * coefficient_b // 10**scale_b
+    else:  # b > 1, so that a = 2^127 / b fits
+        coefficient_b, scale_b = rng.choice(((11, 1), (101, 2), (1001, 3), (13, 1), (2, 0)))
+        coefficient_a = 2**127 * 10**scale_b // coefficient_b
+    coefficient_a = min(coefficient_a + rng.randint(-3, 3), COEFFICIENT_MAX)
+    scale = rng.randint(0, SCALE_MAX)
+    return (Operand(sign(rng, coefficient_a), scale), Operand(sign(rng, coefficient_b), scale_b),
+            scale)
+
+
 def case_div(rng, mode):
     roll = rng.randrange(200)
     scale = rng.randint(0, 6) if rng.randrange(5) else rng.randint(0, SCALE_MAX)
     if roll == 0:
         a, b, scale = random_operand(rng), Operand(sign(rng, 7), 0), bad_scale(rng)
     elif roll < 40:
-        a, b = tie_quotient_pair(rng, min(scale, SCALE_MAX - 1))
+        scale = min(scale, SCALE_MAX - 1)  # the tie is one decimal further
+        a, b = tie_quotient_pair(rng, scale)
+    elif roll < 50:
+        a, b, scale = limit_pair(rng, divide=True)
     else:
         a, b = random_operand(rng), divisor_operand(rng)
     expected = expect_div(a.value, b.value, scale, mode)
@@ -469,6 +502,8 @@ def case_mulround(rng, mode):
         a = Operand(sign(rng, large_coefficient(rng)), rng.randint(10, SCALE_MAX))
         b = Operand(sign(rng, large_coefficient(rng)), rng.randint(10, SCALE_MAX))
         scale = rng.randint(0, SCALE_MAX)
+    elif roll < 90:
+        a, b, scale = limit_pair(rng, divide=False)
     else:
         a, b = random_operand(rng), random_operand(rng)
         product_scale = a.scale + b.scale
@@ -534,7 +569,7 @@ def gda_operand(token):
         return None
     if not value.is_finite():
         return None
-    sign_bit, digits, exponent = value.as_tuple()
+    _, digits, exponent = value.as_tuple()
     if exponent < -SCALE_MAX or len(digits) + max(exponent, 0) > 39:
         return None
     coefficient = signed_coefficient(value) * 10 ** max(exponent, 0)
@@ -601,11 +636,12 @@ def gda_case(tokens, rounding):
 
 
 def gda_groups(directory):
-    """One group per decTest file, and the (used, skipped) counts."""
-    groups, used, skipped = [], 0, 0
+    """One group (name, lines, expected) per decTest file, and a line of counts per file."""
+    groups, counts = [], []
     for operation in GDA_OPERATIONS:
         lines, expected = [], []
         rounding = None
+        skipped = 0
         with open(os.path.join(directory, f'{operation}.decTest'), encoding='utf-8') as file:
             for raw in file:
                 tokens = gda_tokens(raw)
@@ -619,11 +655,11 @@ def gda_groups(directory):
                 if case is None:
                     skipped += 1
                     continue
-                used += 1
                 lines.append(case[0])
                 expected.append(case[1])
         groups.append((f'gda {operation}', lines, expected))
-    return groups, used, skipped
+        counts.append(f'{operation}.decTest {len(lines)} used, {skipped} skipped')
+    return groups, counts
 
 
 # ---------------------------------------------------------------- running and comparing
@@ -632,7 +668,8 @@ def run_driver(driver, lines):
     """The driver's output lines for lines, sent in one run."""
     completed = subprocess.run([driver], input=('\n'.join(lines) + '\n').encode('utf-8'),
                                capture_output=True, check=False)
-    if completed.returncode != 0:
+    # Anything on stderr (a sanitizer's report, say) is a failure too.
+    if completed.returncode != 0 or completed.stderr:
         raise RuntimeError(f'driver exited with {completed.returncode}: '
                            f'{completed.stderr.decode("utf-8", "replace")[-2000:]}')
     output = completed.stdout.decode('utf-8', 'replace').split('\n')
@@ -657,21 +694,26 @@ def check_generated_group(name, count, seed, driver):
 
 
 class Tally:
-    """Counts over all groups, and the mismatches to show."""
+    """Counts over all groups, and the first mismatches of each group."""
 
     def __init__(self):
         self.passed = self.failed = 0
-        self.mismatches = []
+        self.mismatches = []  # one list per group that failed
 
     def add(self, result):
         name, cases, failed, mismatches = result
         print(f'  {name:<20} {cases:>8} cases {failed:>8} mismatches', flush=True)
         self.passed += cases - failed
         self.failed += failed
-        self.mismatches += mismatches
+        if mismatches:
+            self.mismatches.append(mismatches)
 
     def show_mismatches(self):
-        for name, line, want, have in self.mismatches[:MISMATCHES_SHOWN]:
+        # Taken in turn from each failing group, so that one group's many
+        # failures do not hide another's.
+        in_turn = itertools.chain.from_iterable(itertools.zip_longest(*self.mismatches))
+        shown = [mismatch for mismatch in in_turn if mismatch is not None]
+        for name, line, want, have in shown[:MISMATCHES_SHOWN]:
             print(f'MISMATCH [{name}] {line!r}\n    expected {want}\n    got      {have}')
         if self.failed > MISMATCHES_SHOWN:
             print(f'... and {self.failed - MISMATCHES_SHOWN} more mismatches')
@@ -691,8 +733,8 @@ def check_gda(tally, driver):
         print(f'GDA test files: {GDA_DIRECTORY} is absent '
               '(Debian package libpython3.11-testsuite); skipping them')
         return
-    groups, used, skipped = gda_groups(GDA_DIRECTORY)
-    print(f'GDA test files: {used} cases used, {skipped} skipped (outside the domain)')
+    groups, counts = gda_groups(GDA_DIRECTORY)
+    print(f'GDA test files (cases outside the domain skipped): {"; ".join(counts)}')
     for name, lines, expected in groups:
         tally.add(check_group(name, lines, expected, driver))
 
@@ -707,6 +749,8 @@ def main():
                         help='worker processes generating cases (default: one per core)')
     args = parser.parse_args()
     started = time.monotonic()
+    if not os.access(args.driver, os.X_OK):
+        parser.error(f'--driver {args.driver} is not an executable file')
 
     print(f'decimal_oracle: {args.cases} cases per operation and mode, seed {args.seed}')
     tally = Tally()

@@ -191,14 +191,20 @@ inline std::string Decimal::to_string() const {
 // ---------------------------------------------------------------- arithmetic
 
 inline Decimal Decimal::add(const Decimal& a, const Decimal& b, bool subtract) {
-  detail::int128 left = a.coefficient_;
-  detail::int128 right = b.coefficient_;
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
-  if (a.scale_ < scale) left = detail::checked_scale_up(left, scale - a.scale_);
-  if (b.scale_ < scale) right = detail::checked_scale_up(right, scale - b.scale_);
-  const detail::int128 sum =
-      subtract ? detail::checked_subtract(left, right) : detail::checked_add(left, right);
-  return Decimal(sum, scale, trusted{});
+  detail::int128 left;
+  detail::int128 right;
+  const bool fits = !__builtin_mul_overflow(a.coefficient_, detail::pow10_int128[scale - a.scale_], &left) &&
+                    !__builtin_mul_overflow(b.coefficient_, detail::pow10_int128[scale - b.scale_], &right);
+  if (fits) {
+    const detail::int128 sum = subtract ? detail::checked_subtract(left, right) : detail::checked_add(left, right);
+    return Decimal(sum, scale, trusted{});
+  }
+  // An operand scaled up can exceed 128 bits while the sum still fits: add in 256 bits.
+  const detail::int256 wide_left = detail::widen(a.coefficient_) * detail::pow10_int256(scale - a.scale_);
+  const detail::int256 wide_right = detail::widen(b.coefficient_) * detail::pow10_int256(scale - b.scale_);
+  return Decimal(detail::narrow(subtract ? detail::int256(wide_left - wide_right) : detail::int256(wide_left + wide_right)),
+                 scale, trusted{});
 }
 
 inline Decimal operator*(const Decimal& a, const Decimal& b) {
