@@ -23,6 +23,9 @@ enum class ErrorCode {
   limit_breached,    // a posting that would take an account below its limit
   conflict,          // an id already used with other content
   not_found,         // an account or entry that does not exist
+  invalid_input,     // a bad input file or row; the message names file, line and reason
+  refused,           // a rule refused an event (a limit, an unaccredited provider)
+  environment,       // a file that cannot be read or written
 };
 
 class Error : public std::runtime_error {

@@ -10,8 +10,8 @@
 //   reports already_present; with other content it throws Error(conflict).
 // - Limits: an entry that would take any account below its lower limit on
 //   any effective date is refused (Error(limit_breached)).
-// - All or nothing: post() and post_batch() either apply every entry or
-//   throw and leave the journal exactly as it was.
+// - All or nothing: post() and post_batch() either apply every entry (and
+//   open every account given) or throw and leave the journal exactly as it was.
 // - Recorded moments never go back: each entry's recorded_at is at or after
 //   the previous one's, so "as known at" is a prefix of the journal.
 // - balance() with current knowledge is O(log n) in the account's postings;
@@ -37,6 +37,13 @@
 namespace commonweal {
 
 enum class PostOutcome { posted, already_present };
+
+// One posting as an account sees it: which entry, its effective day, the amount.
+struct AccountPosting {
+  std::uint32_t entry_position;  // index into Journal::entries()
+  int day;                       // day_number(effective date)
+  Decimal amount;
+};
 
 class Journal {
  public:
@@ -65,12 +72,14 @@ class Journal {
     }
   }
 
-  // Posts every entry, or none: the first failure undoes the ones before it.
-  // Returns how many were new (the rest were already present).
-  std::size_t post_batch(std::span<const Entry> batch) {
+  // Posts every entry, or none: the first failure undoes the ones before it,
+  // and the accounts opened for the batch with it. Returns how many entries
+  // were new (the rest were already present).
+  std::size_t post_batch(std::span<const Entry> batch, std::span<const Account> accounts_to_open = {}) {
     const Checkpoint checkpoint = make_checkpoint();
     std::size_t posted = 0;
     try {
+      for (const Account& account : accounts_to_open) open_account(account);
       for (const Entry& entry : batch) posted += apply(entry) == PostOutcome::posted ? 1 : 0;
     } catch (...) {
       rollback_to(checkpoint);
@@ -133,17 +142,21 @@ class Journal {
     return sum.rounded(scale, RoundingMode::down);
   }
 
+  // The account's postings in the order they were posted (recorded moments
+  // non-decreasing); empty for an account that was never opened.
+  std::span<const AccountPosting> postings_of(std::string_view account_name) const {
+    const auto found = account_index_.find(std::string(account_name));
+    if (found == account_index_.end()) return {};
+    return accounts_[found->second].postings;
+  }
+
   // Every invariant, checked from scratch: entries balance per unit, each
   // account's index equals the sum of its postings, no limit is breached.
   // Returns one sentence per problem; empty when all hold.
   std::vector<std::string> check_invariants() const;
 
  private:
-  struct PostingRecord {
-    std::uint32_t entry_position;
-    int day;
-    Decimal amount;
-  };
+  using PostingRecord = AccountPosting;
   struct AccountState {
     Account account;
     std::vector<PostingRecord> postings;  // append order
@@ -151,6 +164,7 @@ class Journal {
   };
   struct Checkpoint {
     std::size_t entry_count;
+    std::size_t account_count;
     std::optional<Moment> last_recorded_at;
   };
 
@@ -160,7 +174,7 @@ class Journal {
     return found->second;
   }
 
-  Checkpoint make_checkpoint() const { return {entries_.size(), last_recorded_at_}; }
+  Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
 
   PostOutcome apply(Entry entry);
   void validate(const Entry& entry, std::vector<std::uint32_t>& positions) const;
@@ -274,6 +288,10 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
     if (!entry.reverses.empty()) reversed_by_.erase(entry.reverses);
     entry_index_.erase(entry.id);
     entries_.pop_back();
+  }
+  while (accounts_.size() > checkpoint.account_count) {
+    account_index_.erase(accounts_.back().account.name);
+    accounts_.pop_back();
   }
   last_recorded_at_ = checkpoint.last_recorded_at;
 }

@@ -1,0 +1,138 @@
+// commonweal::Engine: applies a scheme to citizens' life events and keeps
+// the journal equal to what the rules say, whatever order things arrive in.
+//
+// One mechanism does everything (architecture.md): for the citizens an
+// operation touches (with everyone they exchange hours with), the engine
+// *derives* the entries the rules should have produced, replaying events and
+// scheduled operations (R8, R9) up to the clock in date order; *diffs* them,
+// key by key, with what the journal already holds; and *posts* only the
+// differences, as adjustment entries with the original effective date,
+// recorded now. A first import, a late event, a correction, an advance of
+// the clock and a change of scheme are the same operation.
+//
+// Guarantees
+// - The current view always equals the rules applied in date order to all
+//   surviving events and every scheduled operation on or before the clock,
+//   whatever order imports and advances came in.
+// - Nothing is rewritten: a changed figure is an adjustment entry; an entry
+//   whose event was corrected away is reversed. "As known at" an earlier
+//   moment therefore reproduces what was shown then.
+// - import(), advance() and restate() are all or nothing: on any error
+//   (every bad row is reported, up to 100) the engine and its journal are
+//   exactly as before.
+// - Same-date events apply in import order (file order within a file); on
+//   one day, R9 runs before the events and R8 after them.
+// Constraints
+// - One writer at a time.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "commonweal/ledger/journal.hpp"
+#include "commonweal/policy/scheme.hpp"
+
+namespace commonweal {
+
+struct ProviderRow {
+  std::string provider;
+  AccreditationRange range;
+  std::string source;  // "FILE:LINE"
+};
+
+struct CitizenRow {
+  Citizen citizen;
+  std::string source;  // "FILE:LINE"
+};
+
+// Everything one import brings; applied as one transaction.
+struct ImportBatch {
+  std::vector<CitizenRow> citizens;
+  std::vector<Event> events;  // each with its source "FILE:LINE"
+  std::vector<ProviderRow> providers;
+};
+
+struct ChangeSummary {
+  std::size_t citizens_added = 0;
+  std::size_t events_added = 0;
+  std::size_t entries_posted = 0;  // new entries, adjustments and reversals together
+  std::size_t adjustments = 0;     // of which adjustments and reversals
+};
+
+class Engine {
+ public:
+  explicit Engine(Scheme scheme) : scheme_(std::move(scheme)) {}
+
+  ChangeSummary import(const ImportBatch& batch, Moment recorded_at);
+  // Moves the clock forward to `to` and posts what is due on or before it.
+  ChangeSummary advance(const Date& to, Moment recorded_at);
+  // Restates the whole ledger under another scheme (a reform, a new scheme).
+  ChangeSummary restate(Scheme scheme, Moment recorded_at);
+
+  // Why each entry of the citizen is what it is, re-derived with explanations on.
+  std::vector<Explanation> explain(const std::string& citizen_id) const;
+
+  const Journal& journal() const { return journal_; }
+  const Scheme& scheme() const { return scheme_; }
+  std::optional<Date> clock() const { return clock_; }
+  // The clock as it stood at a recorded moment (none before the first advance).
+  std::optional<Date> clock_as_known_at(const Moment& moment) const {
+    std::optional<Date> result;
+    for (const auto& [recorded_at, day] : clock_history_) {
+      if (recorded_at <= moment) result = day;
+    }
+    return result;
+  }
+  const Citizen* find_citizen(const std::string& id) const {
+    const auto found = state_.citizens.find(id);
+    return found == state_.citizens.end() ? nullptr : &found->second.citizen;
+  }
+  std::vector<std::string> citizen_ids() const;
+  // The surviving events of a citizen (not corrected away), in import order.
+  std::vector<const Event*> surviving_events(const std::string& citizen_id) const;
+  const ProviderRegistry& providers() const { return state_.providers; }
+
+ private:
+  struct CitizenRecord {
+    Citizen citizen;
+    std::vector<Event> events;  // import order
+  };
+  // What the journal holds for one derivation key: the net of all its entries.
+  struct Held {
+    Date date;
+    std::string code;
+    std::vector<Posting> net;
+    int versions = 0;
+  };
+  struct State {
+    std::map<std::string, CitizenRecord> citizens;
+    std::unordered_map<std::string, std::string> event_citizen;  // event id -> citizen id
+    std::unordered_map<std::string, std::string> corrected_by;   // event id -> id of the event correcting it
+    ProviderRegistry providers;
+    std::uint64_t next_sequence = 1;
+  };
+
+  std::vector<DerivedEntry> derive(const State& state, const std::set<std::string>& citizens,
+                                   const std::optional<Date>& clock, std::vector<Explanation>* explanations) const;
+  std::set<std::string> with_exchange_partners(const State& state, std::set<std::string> citizens) const;
+  std::vector<Entry> diff(const std::set<std::string>& citizens, const std::vector<DerivedEntry>& desired,
+                          Moment recorded_at, ChangeSummary& summary) const;
+  ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
+                                const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);
+  void record_held(const Entry& entry);
+
+  Scheme scheme_;
+  Journal journal_;
+  std::optional<Date> clock_;
+  std::vector<std::pair<Moment, Date>> clock_history_;  // each advance: when, and to which date
+  State state_;
+  std::unordered_map<std::string, Held> held_;                               // key -> held net
+  std::unordered_map<std::string, std::vector<std::string>> keys_by_citizen_;  // citizen -> keys
+};
+
+}  // namespace commonweal

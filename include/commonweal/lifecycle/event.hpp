@@ -1,0 +1,78 @@
+// Life events and citizens: the input the rules turn into entries
+// (reference scheme section 4).
+//
+// Guarantees
+// - An event's content is everything but where it came from and when it was
+//   imported: same_content() decides whether a repeated id is a no-op.
+// - sequence orders events of the same date: import order, file order within a file.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "commonweal/core/date.hpp"
+#include "commonweal/core/decimal.hpp"
+
+namespace commonweal {
+
+enum class EventKind {
+  tax,
+  benefit,
+  service,
+  volunteer,
+  exchange,
+  budget_grant,
+  budget_topup,
+  budget_spend,
+  learning_grant,
+  learning_spend,
+};
+
+inline constexpr std::string_view event_kind_names[] = {
+    "tax",          "benefit",      "service",        "volunteer",     "exchange",
+    "budget_grant", "budget_topup", "budget_spend",   "learning_grant", "learning_spend"};
+
+inline std::string_view to_string(EventKind kind) { return event_kind_names[static_cast<int>(kind)]; }
+
+inline std::optional<EventKind> parse_event_kind(std::string_view text) {
+  for (int i = 0; i < static_cast<int>(std::size(event_kind_names)); ++i) {
+    if (event_kind_names[i] == text) return static_cast<EventKind>(i);
+  }
+  return std::nullopt;
+}
+
+// Whether the amount of this kind counts hours (else money).
+inline bool counts_hours(EventKind kind) { return kind == EventKind::volunteer || kind == EventKind::exchange; }
+
+struct Event {
+  std::string id;
+  Date date;
+  std::string citizen;
+  EventKind kind = EventKind::tax;
+  std::string code;
+  Decimal amount;
+  std::string counterparty;  // exchange: who received; budget_spend, learning_spend: the provider
+  std::string corrects;      // the id of the event this one replaces, or empty
+  std::uint64_t sequence = 0;
+  std::string source;        // "FILE:LINE", for messages
+
+  bool same_content(const Event& other) const {
+    return id == other.id && date == other.date && citizen == other.citizen && kind == other.kind &&
+           code == other.code && amount == other.amount && amount.scale() == other.amount.scale() &&
+           counterparty == other.counterparty && corrects == other.corrects;
+  }
+};
+
+struct Citizen {
+  std::string id;
+  Date birth_date;
+  std::optional<Date> death_date;
+  std::string region;
+
+  // Alive up to and including the death date.
+  bool alive_on(const Date& day) const { return birth_date <= day && (!death_date || day <= *death_date); }
+};
+
+}  // namespace commonweal

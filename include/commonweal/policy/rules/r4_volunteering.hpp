@@ -1,0 +1,56 @@
+// R4 volunteering: hours given earn time credits and a social credit.
+//
+// `volunteer`, code = organisation, amount = hours. Three rounding points:
+// 1. hours are rounded up to a multiple of volunteer_hours_step (no step: as given);
+// 2. V = round(hours x valuation_rate_per_hour), half-even, to pennies;
+// 3. S = round(V x social_credit_share), half-even, to pennies.
+// Credit citizen:<id>:time with the hours against org:<code>; V is shown on
+// the statement (a memo pair memo:citizen:<id>:volunteering against
+// memo:volunteering:<code>); if S > 0 and the account is not settled, credit
+// citizen:<id>:social with S against fund:social.
+#pragma once
+
+#include "commonweal/core/hours.hpp"
+#include "commonweal/policy/rule.hpp"
+
+namespace commonweal::rules {
+
+// Hours rounded up to the step in force on day (shared by R4 and R5).
+inline Decimal hours_rounded_to_step(const Decimal& hours, const Date& day, RuleContext& context) {
+  const auto step = context.number("volunteer_hours_step", day);
+  if (!step || step->sign() <= 0) return hours;
+  return Hours(hours).rounded_up_to_step(*step).value();
+}
+
+class Volunteering final : public EventRule {
+ public:
+  std::string_view name() const override { return "R4"; }
+
+  void apply(const Event& event, CitizenState& state, RuleContext& context) const override {
+    const std::string& id = event.citizen;
+    const Unit currency = context.currency();
+    context.begin(event_key(event, "R4"), "R4");
+    context.note_input("volunteered " + event.amount.to_string() + " hours for " + event.code + " on " +
+                       format_date(event.date));
+    const Decimal hours = hours_rounded_to_step(event.amount, event.date, context);
+    if (hours.is_zero()) return;
+    context.emit_transfer(event_key(event, "R4"), id, event.date, "R4:" + event.code, event.id, accounts::time(id),
+                          accounts::organisation(event.code), hours, Unit::hour());
+    state.time += hours;
+    const Decimal rate = context.number("valuation_rate_per_hour", event.date).value_or(Decimal());
+    const Decimal value = context.multiply(hours, rate, currency.scale(), RoundingMode::half_even);
+    if (value.is_zero()) return;
+    context.emit_transfer(event_key(event, "R4.value"), id, event.date, "R4.value:" + event.code, event.id,
+                          accounts::memo_citizen(id, "volunteering"), accounts::memo_total("volunteering", event.code),
+                          value, currency);
+    if (state.settled) return;
+    const Decimal share = context.number("social_credit_share", event.date).value_or(Decimal());
+    const Decimal credit = context.multiply(value, share, currency.scale(), RoundingMode::half_even);
+    if (credit.sign() <= 0) return;
+    context.emit_transfer(event_key(event, "R4.credit"), id, event.date, "R4.credit:" + event.code, event.id,
+                          accounts::social(id), std::string(accounts::fund_social), credit, currency);
+    state.social += credit;
+  }
+};
+
+}  // namespace commonweal::rules

@@ -1,0 +1,60 @@
+// R6 personal budgets: council grants, own top-ups, spending at providers.
+//
+// `budget_grant` credits citizen:<id>:budget:council from council:<code>;
+// `budget_topup` credits citizen:<id>:budget:own from world; `budget_spend`
+// pays provider:<counterparty> (no accreditation needed), drawing on
+// budget:council first, then budget:own. Spending more than both hold is
+// refused. No rounding.
+#pragma once
+
+#include "commonweal/policy/rule.hpp"
+
+namespace commonweal::rules {
+
+class PersonalBudget final : public EventRule {
+ public:
+  std::string_view name() const override { return "R6"; }
+
+  void apply(const Event& event, CitizenState& state, RuleContext& context) const override {
+    if (event.amount.is_zero()) return;
+    const std::string& id = event.citizen;
+    const Unit currency = context.currency();
+    context.begin(event_key(event, "R6"), "R6");
+    context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
+                       " on " + format_date(event.date));
+    if (event.kind == EventKind::budget_grant) {
+      context.emit_transfer(event_key(event, "R6"), id, event.date, "R6.grant:" + event.code, event.id,
+                            accounts::budget_council(id), accounts::council(event.code), event.amount, currency);
+      state.budget_council += event.amount;
+      return;
+    }
+    if (event.kind == EventKind::budget_topup) {
+      context.emit_transfer(event_key(event, "R6"), id, event.date, "R6.topup:" + event.code, event.id,
+                            accounts::budget_own(id), std::string(accounts::world), event.amount, currency);
+      state.budget_own += event.amount;
+      return;
+    }
+    spend(event, state, context);
+  }
+
+ private:
+  static void spend(const Event& event, CitizenState& state, RuleContext& context) {
+    const Decimal held = state.budget_council + state.budget_own;
+    if (event.amount > held) {
+      refuse(event, "spending " + event.amount.to_string() + " at " + event.counterparty + " needs more than the budget holds (" +
+                        state.budget_council.to_string() + " council money, " + state.budget_own.to_string() + " own money)");
+    }
+    const Decimal from_council = event.amount < state.budget_council ? event.amount : state.budget_council;
+    const Decimal from_own = event.amount - from_council;
+    const Unit currency = context.currency();
+    DerivedEntry entry{event_key(event, "R6"), event.citizen, event.date, "R6.spend:" + event.code, event.id, {}};
+    entry.postings.push_back({accounts::provider(event.counterparty), Amount(event.amount, currency)});
+    if (!from_council.is_zero()) entry.postings.push_back({accounts::budget_council(event.citizen), Amount(-from_council, currency)});
+    if (!from_own.is_zero()) entry.postings.push_back({accounts::budget_own(event.citizen), Amount(-from_own, currency)});
+    context.emit(std::move(entry));
+    state.budget_council -= from_council;
+    state.budget_own -= from_own;
+  }
+};
+
+}  // namespace commonweal::rules

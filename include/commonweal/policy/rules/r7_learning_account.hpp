@@ -1,0 +1,43 @@
+// R7 learning accounts: grants, and spending only at accredited providers.
+//
+// `learning_grant` credits citizen:<id>:learning from fund:learning;
+// `learning_spend` pays provider:<counterparty> only if that provider is
+// accredited on the event date and the balance covers it; otherwise the
+// event is refused, naming the provider and the date. No rounding.
+#pragma once
+
+#include "commonweal/policy/rule.hpp"
+
+namespace commonweal::rules {
+
+class LearningAccount final : public EventRule {
+ public:
+  std::string_view name() const override { return "R7"; }
+
+  void apply(const Event& event, CitizenState& state, RuleContext& context) const override {
+    if (event.amount.is_zero()) return;
+    const std::string& id = event.citizen;
+    const Unit currency = context.currency();
+    context.begin(event_key(event, "R7"), "R7");
+    context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
+                       " on " + format_date(event.date));
+    if (event.kind == EventKind::learning_grant) {
+      context.emit_transfer(event_key(event, "R7"), id, event.date, "R7.grant:" + event.code, event.id,
+                            accounts::learning(id), std::string(accounts::fund_learning), event.amount, currency);
+      state.learning += event.amount;
+      return;
+    }
+    if (!context.providers().accredited_on(event.counterparty, event.date)) {
+      refuse(event, "provider " + event.counterparty + " is not accredited on " + format_date(event.date));
+    }
+    if (event.amount > state.learning) {
+      refuse(event, "the learning account holds " + state.learning.to_string() + ", less than " + event.amount.to_string() +
+                        " to pay provider " + event.counterparty);
+    }
+    context.emit_transfer(event_key(event, "R7"), id, event.date, "R7.spend:" + event.code, event.id,
+                          accounts::provider(event.counterparty), accounts::learning(id), event.amount, currency);
+    state.learning -= event.amount;
+  }
+};
+
+}  // namespace commonweal::rules

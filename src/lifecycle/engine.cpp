@@ -1,0 +1,432 @@
+// The lifecycle engine: validate, derive, diff, post (see engine.hpp).
+#include "commonweal/lifecycle/engine.hpp"
+
+#include <algorithm>
+#include <deque>
+#include <tuple>
+
+namespace commonweal {
+namespace {
+
+constexpr std::size_t reported_errors_max = 100;
+
+// Collects every bad row of an import, as "FILE:LINE: column: reason".
+class InputErrors {
+ public:
+  void add(const std::string& source, std::string_view column, const std::string& reason) {
+    if (lines_.size() < reported_errors_max) lines_.push_back(source + ": " + std::string(column) + ": " + reason);
+    ++count_;
+  }
+  void throw_if_any() const {
+    if (lines_.empty()) return;
+    std::string message;
+    for (const std::string& line : lines_) message += (message.empty() ? "" : "\n") + line;
+    if (count_ > lines_.size()) message += "\n(" + std::to_string(count_ - lines_.size()) + " more errors not shown)";
+    throw Error(ErrorCode::invalid_input, message);
+  }
+
+ private:
+  std::vector<std::string> lines_;
+  std::size_t count_ = 0;
+};
+
+std::string key_of_entry_id(const std::string& id) { return id.substr(0, id.find('~')); }
+std::string citizen_of_key(const std::string& key) { return key.substr(0, key.find('/')); }
+
+// Postings merged by account, zeros dropped, sorted by account name.
+std::vector<Posting> normalised(const std::vector<Posting>& postings) {
+  std::vector<Posting> result;
+  for (const Posting& posting : postings) {
+    const auto same = std::find_if(result.begin(), result.end(),
+                                   [&](const Posting& p) { return p.account == posting.account; });
+    if (same == result.end()) {
+      result.push_back(posting);
+    } else {
+      same->amount = same->amount + posting.amount;
+    }
+  }
+  std::erase_if(result, [](const Posting& p) { return p.amount.value().is_zero(); });
+  std::sort(result.begin(), result.end(), [](const Posting& a, const Posting& b) { return a.account < b.account; });
+  return result;
+}
+
+std::vector<Posting> negated(const std::vector<Posting>& postings) {
+  std::vector<Posting> result = postings;
+  for (Posting& posting : result) posting.amount = -posting.amount;
+  return result;
+}
+
+// desired - held, per account.
+std::vector<Posting> difference(const std::vector<Posting>& desired, const std::vector<Posting>& held) {
+  std::vector<Posting> both = desired;
+  for (const Posting& posting : held) both.push_back({posting.account, -posting.amount});
+  return normalised(both);
+}
+
+class StateMap final : public CitizenStates {
+ public:
+  CitizenState* find(std::string_view citizen_id) override {
+    const auto found = states.find(std::string(citizen_id));
+    return found == states.end() ? nullptr : &found->second;
+  }
+  std::unordered_map<std::string, CitizenState> states;
+};
+
+}  // namespace
+
+std::vector<std::string> Engine::citizen_ids() const {
+  std::vector<std::string> ids;
+  ids.reserve(state_.citizens.size());
+  for (const auto& entry : state_.citizens) ids.push_back(entry.first);
+  return ids;
+}
+
+std::vector<const Event*> Engine::surviving_events(const std::string& citizen_id) const {
+  std::vector<const Event*> events;
+  const auto found = state_.citizens.find(citizen_id);
+  if (found == state_.citizens.end()) return events;
+  for (const Event& event : found->second.events) {
+    if (state_.corrected_by.count(event.id) == 0) events.push_back(&event);
+  }
+  return events;
+}
+
+// ------------------------------------------------------------------ import
+
+ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
+  State staged = state_;
+  InputErrors errors;
+  ChangeSummary summary;
+  std::set<std::string> affected;
+
+  for (const ProviderRow& row : batch.providers) {
+    try {
+      staged.providers.add(row.provider, row.range);
+    } catch (const Error& error) {
+      errors.add(row.source, "accredited_from", error.what());
+    }
+  }
+
+  std::vector<const CitizenRow*> deaths;
+  for (const CitizenRow& row : batch.citizens) {
+    const Citizen& incoming = row.citizen;
+    auto found = staged.citizens.find(incoming.id);
+    if (found == staged.citizens.end()) {
+      staged.citizens.emplace(incoming.id, CitizenRecord{incoming, {}});
+      ++summary.citizens_added;
+      affected.insert(incoming.id);
+      continue;
+    }
+    Citizen& known = found->second.citizen;
+    if (known.birth_date != incoming.birth_date) {
+      errors.add(row.source, "birth_date", "citizen " + incoming.id + " was born on " + format_date(known.birth_date) +
+                                               "; a birth date never changes");
+      continue;
+    }
+    if (incoming.death_date && known.death_date && *incoming.death_date != *known.death_date) {
+      errors.add(row.source, "death_date", "citizen " + incoming.id + " already died on " + format_date(*known.death_date));
+      continue;
+    }
+    if (incoming.death_date && !known.death_date) {
+      known.death_date = incoming.death_date;
+      deaths.push_back(&row);
+      affected.insert(incoming.id);
+    }
+    if (!incoming.region.empty()) known.region = incoming.region;
+  }
+
+  for (const Event& incoming : batch.events) {
+    if (const auto existing = staged.event_citizen.find(incoming.id); existing != staged.event_citizen.end()) {
+      const std::vector<Event>& events = staged.citizens.at(existing->second).events;
+      const auto same = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.id == incoming.id; });
+      if (!same->same_content(incoming)) {
+        errors.add(incoming.source, "id", "event id " + incoming.id + " is already used by another event (" +
+                                              same->source + ")");
+      }
+      continue;  // the same event again: a no-op
+    }
+    const auto citizen = staged.citizens.find(incoming.citizen);
+    if (citizen == staged.citizens.end()) {
+      errors.add(incoming.source, "citizen", "unknown citizen " + incoming.citizen);
+      continue;
+    }
+    const Citizen& person = citizen->second.citizen;
+    bool ok = true;
+    const auto bad = [&](std::string_view column, const std::string& reason) {
+      errors.add(incoming.source, column, reason);
+      ok = false;
+    };
+    if (incoming.date < person.birth_date) {
+      bad("date", "the event is dated before citizen " + person.id + "'s birth on " + format_date(person.birth_date));
+    }
+    if (person.death_date && *person.death_date < incoming.date) {
+      bad("date", "the event is dated after citizen " + person.id + "'s death on " + format_date(*person.death_date));
+    }
+    if (incoming.amount.sign() < 0) bad("amount", "amounts are zero or positive; a refund or recovery is a correction");
+    if (incoming.amount.scale() > 2) bad("amount", incoming.amount.to_string() + " has more than 2 decimals");
+    const bool needs_counterparty = incoming.kind == EventKind::exchange || incoming.kind == EventKind::budget_spend ||
+                                    incoming.kind == EventKind::learning_spend;
+    if (needs_counterparty && incoming.counterparty.empty()) {
+      bad("counterparty", std::string(to_string(incoming.kind)) + " needs a counterparty");
+    }
+    if (incoming.kind == EventKind::exchange && !incoming.counterparty.empty()) {
+      if (staged.citizens.count(incoming.counterparty) == 0) {
+        bad("counterparty", "unknown citizen " + incoming.counterparty);
+      } else if (incoming.counterparty == incoming.citizen) {
+        bad("counterparty", "a member cannot exchange hours with themselves");
+      }
+    }
+    if (!incoming.corrects.empty()) {
+      const auto corrected = staged.event_citizen.find(incoming.corrects);
+      if (corrected == staged.event_citizen.end()) {
+        bad("corrects", "unknown event " + incoming.corrects);
+      } else if (const auto by = staged.corrected_by.find(incoming.corrects); by != staged.corrected_by.end()) {
+        bad("corrects", "event " + incoming.corrects + " is already corrected by " + by->second);
+      } else if (ok) {
+        affected.insert(corrected->second);
+      }
+    }
+    if (!ok) continue;
+    Event stored = incoming;
+    stored.sequence = staged.next_sequence++;
+    staged.event_citizen.emplace(stored.id, stored.citizen);
+    if (!stored.corrects.empty()) staged.corrected_by.emplace(stored.corrects, stored.id);
+    affected.insert(stored.citizen);
+    if (stored.kind == EventKind::exchange) affected.insert(stored.counterparty);
+    citizen->second.events.push_back(std::move(stored));
+    ++summary.events_added;
+  }
+
+  for (const CitizenRow* row : deaths) {
+    const Date death = *row->citizen.death_date;
+    for (const Event& event : staged.citizens.at(row->citizen.id).events) {
+      if (staged.corrected_by.count(event.id) == 0 && death < event.date) {
+        errors.add(row->source, "death_date", "event " + event.id + " (" + event.source + ") is dated after it, on " +
+                                                  format_date(event.date));
+      }
+    }
+  }
+  errors.throw_if_any();
+
+  const ChangeSummary posted =
+      derive_and_post(staged, with_exchange_partners(staged, affected), clock_, recorded_at, &batch);
+  summary.entries_posted = posted.entries_posted;
+  summary.adjustments = posted.adjustments;
+  state_ = std::move(staged);
+  return summary;
+}
+
+// ------------------------------------------------------------------ advance and restate
+
+ChangeSummary Engine::advance(const Date& to, Moment recorded_at) {
+  if (clock_ && to < *clock_) {
+    throw Error(ErrorCode::invalid_argument,
+                "the clock only moves forward: it is at " + format_date(*clock_) + ", not before " + format_date(to));
+  }
+  std::set<std::string> everyone;
+  for (const auto& entry : state_.citizens) everyone.insert(entry.first);
+  const ChangeSummary summary = derive_and_post(state_, everyone, to, recorded_at, nullptr);
+  clock_ = to;
+  clock_history_.emplace_back(recorded_at, to);
+  return summary;
+}
+
+ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
+  std::swap(scheme_, scheme);
+  try {
+    std::set<std::string> everyone;
+    for (const auto& entry : state_.citizens) everyone.insert(entry.first);
+    return derive_and_post(state_, everyone, clock_, recorded_at, nullptr);
+  } catch (...) {
+    std::swap(scheme_, scheme);
+    throw;
+  }
+}
+
+std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
+  if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
+  std::vector<Explanation> explanations;
+  derive(state_, with_exchange_partners(state_, {citizen_id}), clock_, &explanations);
+  const std::string prefix = citizen_id + "/";
+  std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
+  return explanations;
+}
+
+// ------------------------------------------------------------------ derive
+
+std::set<std::string> Engine::with_exchange_partners(const State& state, std::set<std::string> citizens) const {
+  std::unordered_map<std::string, std::vector<std::string>> partners;
+  for (const auto& [id, record] : state.citizens) {
+    for (const Event& event : record.events) {
+      if (event.kind != EventKind::exchange) continue;
+      partners[id].push_back(event.counterparty);
+      partners[event.counterparty].push_back(id);
+    }
+  }
+  std::deque<std::string> queue(citizens.begin(), citizens.end());
+  while (!queue.empty()) {
+    const std::string id = queue.front();
+    queue.pop_front();
+    for (const std::string& partner : partners[id]) {
+      if (citizens.insert(partner).second) queue.push_back(partner);
+    }
+  }
+  return citizens;
+}
+
+std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std::string>& citizens,
+                                         const std::optional<Date>& clock,
+                                         std::vector<Explanation>* explanations) const {
+  const ParameterSet& parameters = scheme_.parameters();
+  StateMap states;
+  struct Step {
+    int day;
+    int phase;
+    std::uint64_t order;
+    std::size_t citizen_ordinal;
+    const Event* event;
+    ScheduledOperation operation;
+  };
+  std::vector<Step> timeline;
+  std::vector<ScheduledOperation> operations;
+  std::size_t ordinal = 0;
+  for (const std::string& id : citizens) {
+    const CitizenRecord& record = state.citizens.at(id);
+    CitizenState& citizen_state = states.states[id];
+    citizen_state.citizen = &record.citizen;
+    citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
+    for (const Event& event : record.events) {
+      if (state.corrected_by.count(event.id) != 0) continue;
+      timeline.push_back({day_number(event.date), 1, event.sequence, ordinal, &event, {}});
+    }
+    if (clock) {
+      for (std::size_t rule = 0; rule < scheme_.scheduled_rules().size(); ++rule) {
+        operations.clear();
+        scheme_.scheduled_rules()[rule]->schedule(citizen_state, parameters, *clock, operations);
+        for (const ScheduledOperation& operation : operations) {
+          timeline.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal, nullptr,
+                              operation});
+        }
+      }
+    }
+    ++ordinal;
+  }
+  std::sort(timeline.begin(), timeline.end(), [](const Step& a, const Step& b) {
+    return std::tie(a.day, a.phase, a.order, a.citizen_ordinal) < std::tie(b.day, b.phase, b.order, b.citizen_ordinal);
+  });
+
+  std::vector<DerivedEntry> out;
+  RuleContext context(parameters, state.providers, states, out, explanations);
+  std::vector<std::string> ordered_ids(citizens.begin(), citizens.end());
+  for (const Step& step : timeline) {
+    if (step.event != nullptr) {
+      const EventRule* rule = scheme_.rule_for(step.event->kind);
+      if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
+      rule->apply(*step.event, states.states.at(step.event->citizen), context);
+    } else {
+      step.operation.rule->apply(step.operation, states.states.at(ordered_ids[step.citizen_ordinal]), context);
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ diff and post
+
+std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, const std::vector<DerivedEntry>& desired,
+                                Moment recorded_at, ChangeSummary& summary) const {
+  std::vector<Entry> entries;
+  std::set<std::string> desired_keys;
+  const auto next_id = [&](const std::string& key, int versions) { return key + "~" + std::to_string(versions + 1); };
+  for (const DerivedEntry& wanted : desired) {
+    if (!desired_keys.insert(wanted.key).second) {
+      throw Error(ErrorCode::invalid_argument, "two derived entries share the key " + wanted.key);
+    }
+    const std::vector<Posting> postings = normalised(wanted.postings);
+    const auto held = held_.find(wanted.key);
+    if (held == held_.end()) {
+      if (!postings.empty()) entries.push_back(Entry{wanted.key, wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
+      continue;
+    }
+    int versions = held->second.versions;
+    if (held->second.date != wanted.date && !held->second.net.empty()) {
+      entries.push_back(Entry{next_id(wanted.key, versions++), held->second.date, recorded_at, held->second.code,
+                              "moved to " + format_date(wanted.date), negated(held->second.net), ""});
+      ++summary.adjustments;
+      if (!postings.empty()) {
+        entries.push_back(Entry{next_id(wanted.key, versions++), wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
+      }
+      continue;
+    }
+    const std::vector<Posting> change = difference(postings, held->second.net);
+    if (change.empty()) continue;
+    entries.push_back(Entry{next_id(wanted.key, versions), wanted.date, recorded_at, wanted.code, "adjustment", change, ""});
+    ++summary.adjustments;
+  }
+  for (const std::string& citizen : citizens) {
+    const auto keys = keys_by_citizen_.find(citizen);
+    if (keys == keys_by_citizen_.end()) continue;
+    for (const std::string& key : keys->second) {
+      if (desired_keys.count(key) != 0) continue;
+      const Held& held = held_.at(key);
+      if (held.net.empty()) continue;
+      const bool plain_reversal = held.versions == 1;
+      entries.push_back(Entry{next_id(key, held.versions), held.date, recorded_at, held.code,
+                              plain_reversal ? "reversal" : "adjustment", negated(held.net), plain_reversal ? key : ""});
+      ++summary.adjustments;
+    }
+  }
+  return entries;
+}
+
+void Engine::record_held(const Entry& entry) {
+  const std::string key = key_of_entry_id(entry.id);
+  auto [held, inserted] = held_.try_emplace(key);
+  if (inserted) keys_by_citizen_[citizen_of_key(key)].push_back(key);
+  std::vector<Posting> all = held->second.net;
+  all.insert(all.end(), entry.postings.begin(), entry.postings.end());
+  held->second.net = normalised(all);
+  held->second.code = entry.code;
+  if (!held->second.net.empty() || held->second.versions == 0) held->second.date = entry.effective_date;
+  ++held->second.versions;
+}
+
+ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
+                                      const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
+  std::vector<DerivedEntry> desired;
+  try {
+    desired = derive(state, citizens, clock, nullptr);
+  } catch (const Refusal& refusal) {
+    if (batch == nullptr) throw;
+    // Name the input row: the refused event itself if new, else the earliest new event that led to it.
+    const Event* blamed = nullptr;
+    for (const Event& event : batch->events) {
+      if (event.id == refusal.event_id()) {
+        blamed = &event;
+        break;
+      }
+      if (blamed == nullptr || event.date < blamed->date) blamed = &event;
+    }
+    if (blamed == nullptr) throw;
+    const std::string message = blamed->id == refusal.event_id()
+                                    ? refusal.what()
+                                    : std::string("importing event ") + blamed->id + " would make an earlier event break a rule: " +
+                                          refusal.what();
+    throw Refusal(blamed->id, blamed->source + ": " + message);
+  }
+  ChangeSummary summary;
+  const std::vector<Entry> entries = diff(citizens, desired, recorded_at, summary);
+  std::vector<Account> new_accounts;
+  std::set<std::string> seen;
+  for (const Entry& entry : entries) {
+    for (const Posting& posting : entry.postings) {
+      if (!journal_.has_account(posting.account) && seen.insert(posting.account).second) {
+        new_accounts.push_back(Account(posting.account, posting.amount.unit()));
+      }
+    }
+  }
+  summary.entries_posted = journal_.post_batch(entries, new_accounts);
+  for (const Entry& entry : entries) record_held(entry);
+  return summary;
+}
+
+}  // namespace commonweal

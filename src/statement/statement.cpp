@@ -1,0 +1,304 @@
+// Builds the annual statement from the journal, and writes it as JSON.
+#include "commonweal/statement/statement.hpp"
+
+#include <fmt/format.h>
+
+namespace commonweal {
+namespace {
+
+// The part of an entry code before ':' ("R1" of "R1:income_tax") and after it.
+std::string_view code_rule(const std::string& code) { return std::string_view(code).substr(0, code.find(':')); }
+std::string code_detail(const std::string& code) {
+  const std::size_t colon = code.find(':');
+  return colon == std::string::npos ? std::string() : code.substr(colon + 1);
+}
+bool entry_is_citizens(const Entry& entry, const std::string& citizen) {
+  return entry.id.size() > citizen.size() && entry.id.compare(0, citizen.size(), citizen) == 0 &&
+         entry.id[citizen.size()] == '/';
+}
+
+struct Window {
+  int start_day;
+  int end_day;
+  Moment known_at;
+};
+
+// Visits the account's postings known at the moment and effective on or before the period's end.
+template <class Visit>
+void for_each_known(const Journal& journal, const std::string& account, const Window& window, Visit visit) {
+  const auto entries = journal.entries();
+  for (const AccountPosting& posting : journal.postings_of(account)) {
+    const Entry& entry = entries[posting.entry_position];
+    if (entry.recorded_at > window.known_at) break;  // append order: later ones are unknown too
+    if (posting.day > window.end_day) continue;
+    visit(entry, posting, posting.day >= window.start_day);
+  }
+}
+
+void add_to(Statement::Totals& totals, const std::string& code, const Decimal& amount) { totals[code] += amount; }
+
+void drop_zeros(Statement::Totals& totals) {
+  std::erase_if(totals, [](const auto& item) { return item.second.is_zero(); });
+}
+
+Decimal sum_of(const Statement::Totals& totals) {
+  Decimal sum;
+  for (const auto& item : totals) sum += item.second;
+  return sum;
+}
+
+std::string money(const Decimal& value) { return value.rounded(2, RoundingMode::down).to_string(); }
+
+void read_social(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+  auto& social = statement.social_account;
+  for_each_known(journal, accounts::social(id), window, [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
+    const std::string_view rule = code_rule(entry.code);
+    if (rule == "R1") statement.lifetime.contributions += posting.amount;
+    if (rule == "R2") statement.lifetime.benefits_charged -= posting.amount;
+    if (!in_period) {
+      social.opening_balance += posting.amount;
+      return;
+    }
+    if (rule == "R1") add_to(social.contributions, code_detail(entry.code), posting.amount);
+    else if (rule == "R2") add_to(social.benefits_charged, code_detail(entry.code), -posting.amount);
+    else if (rule == "R3") add_to(social.copayments, code_detail(entry.code), -posting.amount);
+    else if (rule == "R4.credit") social.social_credits += posting.amount;
+    else if (rule == "R8") social.indexation += posting.amount;
+    else if (rule == "R9") social.settlement += posting.amount;
+    else throw Error(ErrorCode::invalid_argument, "statement: entry " + entry.id + " has an unknown code " + entry.code);
+    social.closing_balance += posting.amount;
+  });
+  social.closing_balance += social.opening_balance;
+  drop_zeros(social.contributions);
+  drop_zeros(social.benefits_charged);
+  drop_zeros(social.copayments);
+  const Decimal identity = social.opening_balance + sum_of(social.contributions) + social.social_credits -
+                           sum_of(social.benefits_charged) - sum_of(social.copayments) + social.indexation +
+                           social.settlement;
+  if (identity != social.closing_balance) {
+    throw Error(ErrorCode::invalid_argument, "statement identity failed for citizen " + id);
+  }
+}
+
+void read_memos(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+  const auto by_code = [&](const char* what, Statement::Totals& totals, Decimal* lifetime) {
+    for_each_known(journal, accounts::memo_citizen(id, what), window,
+                   [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
+                     if (lifetime) *lifetime += posting.amount;
+                     if (in_period) add_to(totals, code_detail(entry.code), posting.amount);
+                   });
+    drop_zeros(totals);
+  };
+  by_code("taxes", statement.taxes_paid, nullptr);
+  by_code("benefits", statement.benefits_not_charged, nullptr);
+  by_code("services", statement.service_use, &statement.lifetime.service_use);
+  for_each_known(journal, accounts::memo_citizen(id, "volunteering"), window,
+                 [&](const Entry&, const AccountPosting& posting, bool in_period) {
+                   if (in_period) statement.volunteering.value += posting.amount;
+                 });
+}
+
+void read_care(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+  auto& care = statement.care_pot;
+  for_each_known(journal, accounts::care(id), window, [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
+    if (!in_period) {
+      care.opening_balance += posting.amount;
+    } else if (code_rule(entry.code) == "R1.care") {
+      care.contributions += posting.amount;
+    }
+    care.closing_balance += posting.amount;
+  });
+}
+
+void read_time(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+  auto& time = statement.time_credits;
+  for_each_known(journal, accounts::time(id), window, [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
+    const std::string_view rule = code_rule(entry.code);
+    if (rule == "R4") statement.lifetime.volunteer_hours += posting.amount;
+    time.closing_balance += posting.amount;
+    if (!in_period) {
+      time.opening_balance += posting.amount;
+      return;
+    }
+    if (rule == "R4") {
+      time.earned += posting.amount;
+      statement.volunteering.hours += posting.amount;
+    } else if (rule == "R5") {
+      // Whose exchange it is (the key's citizen gave the service) decides earned or spent.
+      if (entry_is_citizens(entry, id)) {
+        time.earned += posting.amount;
+      } else {
+        time.spent -= posting.amount;
+      }
+    } else {
+      time.other += posting.amount;
+    }
+  });
+}
+
+void read_pension(const Engine& engine, const Citizen& citizen, const Window& window, Statement& statement) {
+  const ParameterSet& parameters = engine.scheme().parameters();
+  auto& pension = statement.pension;
+  pension.state_pension_age_date = rules::state_pension_age_date(citizen, parameters);
+  const std::optional<Date> clock = engine.clock_as_known_at(window.known_at);
+  const Date period_end = date_from_day_number(window.end_day);
+  const auto divisor_times_weeks = [&]() -> std::optional<Decimal> {
+    const auto divisor = parameters.number_at("annuity_divisor", *pension.state_pension_age_date);
+    if (!divisor || divisor->sign() <= 0) return std::nullopt;
+    return *divisor * Decimal(52);
+  };
+  if (!pension.state_pension_age_date) return;
+  const Date due = *pension.state_pension_age_date;
+  pension.settled = due <= period_end && clock && due <= *clock && citizen.alive_on(due);
+  if (pension.settled) {
+    Decimal settled_amount;
+    for_each_known(engine.journal(), accounts::social(citizen.id), window,
+                   [&](const Entry& entry, const AccountPosting& posting, bool) {
+                     if (code_rule(entry.code) == "R9") settled_amount -= posting.amount;
+                   });
+    const auto divisor = divisor_times_weeks();
+    if (settled_amount.sign() > 0 && divisor) {
+      pension.weekly_supplement = Decimal::divide(settled_amount, *divisor, 2, RoundingMode::half_even);
+    }
+    return;
+  }
+  const bool died = citizen.death_date && *citizen.death_date <= period_end;
+  const Decimal& balance = statement.social_account.closing_balance;
+  const auto divisor = divisor_times_weeks();
+  if (!died && balance.sign() > 0 && divisor) {
+    pension.projected_weekly_supplement = Decimal::divide(balance, *divisor, 2, RoundingMode::half_even);
+  }
+}
+
+// ------------------------------------------------------------------ JSON
+
+std::string json_string(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<int>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string totals_json(const Statement::Totals& totals) {
+  std::string out = "{";
+  for (const auto& [code, amount] : totals) {
+    if (out.size() > 1) out += ", ";
+    out += json_string(code) + ": " + json_string(money(amount));
+  }
+  return out + "}";
+}
+
+}  // namespace
+
+Statement make_statement(const Engine& engine, const std::string& citizen_id, const std::string& tax_year,
+                         std::optional<Moment> as_known_at) {
+  const Citizen* citizen = engine.find_citizen(citizen_id);
+  if (citizen == nullptr) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
+  const ParameterSet& parameters = engine.scheme().parameters();
+  const TaxYear year = TaxYear::parse_label(tax_year, parameters.tax_year_start);
+  Statement statement;
+  statement.citizen = citizen_id;
+  statement.tax_year = year.label();
+  statement.period_start = year.first_day();
+  statement.period_end = year.last_day();
+  statement.as_known_at = as_known_at.value_or(engine.journal().last_recorded_at().value_or(Moment()));
+  statement.currency = std::string(parameters.currency.code());
+  const Window window{day_number(statement.period_start), day_number(statement.period_end), statement.as_known_at};
+  read_social(engine.journal(), citizen_id, window, statement);
+  read_memos(engine.journal(), citizen_id, window, statement);
+  read_care(engine.journal(), citizen_id, window, statement);
+  read_time(engine.journal(), citizen_id, window, statement);
+  read_pension(engine, *citizen, window, statement);
+  return statement;
+}
+
+std::string Statement::to_json() const {
+  const auto& s = social_account;
+  std::string out = "{\n";
+  out += "  \"citizen\": " + json_string(citizen) + ", \"tax_year\": " + json_string(tax_year) + ",\n";
+  out += "  \"period\": {\"start\": " + json_string(format_date(period_start)) + ", \"end\": " + json_string(format_date(period_end)) + "},\n";
+  out += "  \"as_known_at\": " + json_string(format_moment(as_known_at)) + ", \"currency\": " + json_string(currency) + ",\n";
+  out += "  \"social_account\": {\n";
+  out += "    \"opening_balance\": " + json_string(money(s.opening_balance)) + ",\n";
+  out += "    \"contributions\": " + totals_json(s.contributions) + ",\n";
+  out += "    \"social_credits\": " + json_string(money(s.social_credits)) + ",\n";
+  out += "    \"benefits_charged\": " + totals_json(s.benefits_charged) + ",\n";
+  out += "    \"copayments\": " + totals_json(s.copayments) + ",\n";
+  out += "    \"indexation\": " + json_string(money(s.indexation)) + ",\n";
+  out += "    \"settlement\": " + json_string(money(s.settlement)) + ",\n";
+  out += "    \"closing_balance\": " + json_string(money(s.closing_balance)) + "\n  },\n";
+  out += "  \"taxes_paid\": " + totals_json(taxes_paid) + ",\n";
+  out += "  \"benefits_not_charged\": " + totals_json(benefits_not_charged) + ",\n";
+  out += "  \"service_use\": " + totals_json(service_use) + ",\n";
+  out += "  \"care_pot\": {\"opening_balance\": " + json_string(money(care_pot.opening_balance)) + ", \"contributions\": " +
+         json_string(money(care_pot.contributions)) + ", \"closing_balance\": " + json_string(money(care_pot.closing_balance)) + "},\n";
+  out += "  \"time_credits\": {\"opening_balance\": " + json_string(money(time_credits.opening_balance)) + ", \"earned\": " +
+         json_string(money(time_credits.earned)) + ", \"spent\": " + json_string(money(time_credits.spent)) + ",\n";
+  out += "                   \"other\": " + json_string(money(time_credits.other)) + ", \"closing_balance\": " +
+         json_string(money(time_credits.closing_balance)) + "},\n";
+  out += "  \"volunteering\": {\"hours\": " + json_string(money(volunteering.hours)) + ", \"value\": " + json_string(money(volunteering.value)) + "},\n";
+  out += "  \"lifetime\": {\"contributions\": " + json_string(money(lifetime.contributions)) + ", \"benefits_charged\": " +
+         json_string(money(lifetime.benefits_charged)) + ",\n";
+  out += "               \"service_use\": " + json_string(money(lifetime.service_use)) + ", \"volunteer_hours\": " +
+         json_string(money(lifetime.volunteer_hours)) + "},\n";
+  out += "  \"pension\": {\"state_pension_age_date\": " +
+         (pension.state_pension_age_date ? json_string(format_date(*pension.state_pension_age_date)) : std::string("null")) +
+         ", \"settled\": " + (pension.settled ? "true" : "false") + ",\n";
+  out += "              \"weekly_supplement\": " + json_string(money(pension.weekly_supplement)) +
+         ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "}\n";
+  return out + "}\n";
+}
+
+std::map<std::string, std::string> Statement::flatten() const {
+  std::map<std::string, std::string> fields;
+  const auto put_totals = [&](const std::string& prefix, const Totals& totals) {
+    for (const auto& [code, amount] : totals) fields[prefix + "." + code] = money(amount);
+  };
+  const auto& s = social_account;
+  fields["citizen"] = citizen;
+  fields["tax_year"] = tax_year;
+  fields["period.start"] = format_date(period_start);
+  fields["period.end"] = format_date(period_end);
+  fields["currency"] = currency;
+  fields["social_account.opening_balance"] = money(s.opening_balance);
+  put_totals("social_account.contributions", s.contributions);
+  fields["social_account.social_credits"] = money(s.social_credits);
+  put_totals("social_account.benefits_charged", s.benefits_charged);
+  put_totals("social_account.copayments", s.copayments);
+  fields["social_account.indexation"] = money(s.indexation);
+  fields["social_account.settlement"] = money(s.settlement);
+  fields["social_account.closing_balance"] = money(s.closing_balance);
+  put_totals("taxes_paid", taxes_paid);
+  put_totals("benefits_not_charged", benefits_not_charged);
+  put_totals("service_use", service_use);
+  fields["care_pot.opening_balance"] = money(care_pot.opening_balance);
+  fields["care_pot.contributions"] = money(care_pot.contributions);
+  fields["care_pot.closing_balance"] = money(care_pot.closing_balance);
+  fields["time_credits.opening_balance"] = money(time_credits.opening_balance);
+  fields["time_credits.earned"] = money(time_credits.earned);
+  fields["time_credits.spent"] = money(time_credits.spent);
+  fields["time_credits.other"] = money(time_credits.other);
+  fields["time_credits.closing_balance"] = money(time_credits.closing_balance);
+  fields["volunteering.hours"] = money(volunteering.hours);
+  fields["volunteering.value"] = money(volunteering.value);
+  fields["lifetime.contributions"] = money(lifetime.contributions);
+  fields["lifetime.benefits_charged"] = money(lifetime.benefits_charged);
+  fields["lifetime.service_use"] = money(lifetime.service_use);
+  fields["lifetime.volunteer_hours"] = money(lifetime.volunteer_hours);
+  fields["pension.state_pension_age_date"] =
+      pension.state_pension_age_date ? format_date(*pension.state_pension_age_date) : "null";
+  fields["pension.settled"] = pension.settled ? "true" : "false";
+  fields["pension.weekly_supplement"] = money(pension.weekly_supplement);
+  fields["pension.projected_weekly_supplement"] = money(pension.projected_weekly_supplement);
+  return fields;
+}
+
+}  // namespace commonweal
