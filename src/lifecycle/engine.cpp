@@ -348,9 +348,12 @@ std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, const std
       continue;
     }
     int versions = held->second.versions;
-    if (held->second.date != wanted.date && !held->second.net.empty()) {
+    // A new date or a new code (a benefit charged before settlement is a memo after it): reverse what is
+    // held under its own date and code, then post the new entry, so statements group every posting rightly.
+    const bool moved = held->second.date != wanted.date || held->second.code != wanted.code;
+    if (moved && !held->second.net.empty()) {
       entries.push_back(Entry{next_id(wanted.key, versions++), held->second.date, recorded_at, held->second.code,
-                              "moved to " + format_date(wanted.date), negated(held->second.net), ""});
+                              "restated as " + wanted.code + " on " + format_date(wanted.date), negated(held->second.net), ""});
       ++summary.adjustments;
       if (!postings.empty()) {
         entries.push_back(Entry{next_id(wanted.key, versions++), wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});

@@ -29,7 +29,7 @@ class Exchange final : public EventRule {
     const Decimal payer_after = payer->time - hours;
     if (payer_after < -limit) {
       refuse(event, event.counterparty + " would have " + payer_after.rounded(2, RoundingMode::down).to_string() +
-                        " hours, below the credit limit of -" + limit.to_string());
+                        " hours, below the credit limit of " + (-limit).rounded(2, RoundingMode::down).to_string());
     }
     context.emit_transfer(event_key(event, "R5"), event.citizen, event.date, "R5:" + event.code, event.id,
                           accounts::time(event.citizen), accounts::time(event.counterparty), hours, Unit::hour());
