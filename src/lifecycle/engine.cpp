@@ -112,7 +112,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     const Citizen& incoming = row.citizen;
     auto found = staged.citizens.find(incoming.id);
     if (found == staged.citizens.end()) {
-      staged.citizens.emplace(incoming.id, CitizenRecord{incoming, {}});
+      staged.citizens.emplace(incoming.id, CitizenRecord{incoming, {}, recorded_at});
       ++summary.citizens_added;
       affected.insert(incoming.id);
       continue;
@@ -129,6 +129,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     }
     if (incoming.death_date && !known.death_date) {
       known.death_date = incoming.death_date;
+      found->second.death_recorded_at = recorded_at;
       deaths.push_back(&row);
       affected.insert(incoming.id);
     }

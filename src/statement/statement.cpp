@@ -200,8 +200,7 @@ std::string totals_json(const Statement::Totals& totals) {
 
 Statement make_statement(const Engine& engine, const std::string& citizen_id, const std::string& tax_year,
                          std::optional<Moment> as_known_at) {
-  const Citizen* citizen = engine.find_citizen(citizen_id);
-  if (citizen == nullptr) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
+  if (engine.find_citizen(citizen_id) == nullptr) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
   const ParameterSet& parameters = engine.scheme().parameters();
   const TaxYear year = TaxYear::parse_label(tax_year, parameters.tax_year_start);
   Statement statement;
@@ -216,7 +215,7 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
   read_memos(engine.journal(), citizen_id, window, statement);
   read_care(engine.journal(), citizen_id, window, statement);
   read_time(engine.journal(), citizen_id, window, statement);
-  read_pension(engine, *citizen, window, statement);
+  read_pension(engine, *engine.citizen_as_known_at(citizen_id, statement.as_known_at), window, statement);
   return statement;
 }
 

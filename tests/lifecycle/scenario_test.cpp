@@ -25,6 +25,7 @@
 // shows but the block does not list is a failure too.
 #include <doctest/doctest.h>
 
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -107,7 +108,8 @@ class ScenarioRun {
       attempt([&] { engine_->import(batch, parse_moment(words.at(1))); });
     } else if (verb == "import-csv") {  // the CSV itself must be refused
       ++at_;
-      attempt([&] { read_import_block(); });
+      const auto files = read_csv_files();
+      attempt([&] { parse_import(files[0], files[1], files[2]); });
     } else if (verb == "advance") {
       ++at_;
       attempt([&] { engine_->advance(parse_date(words.at(1)), parse_moment(words.at(3))); });
@@ -138,7 +140,7 @@ class ScenarioRun {
       action();
       CHECK_MESSAGE(!expects_error, "expected the error: " << expected);
     } catch (const Error& error) {
-      CHECK_MESSAGE(expects_error, "unexpected error: " << error.what());
+      CHECK_MESSAGE(expects_error, "unexpected error: " << std::string(error.what()));
       if (expects_error) CHECK(std::string(error.what()) == expected);
     }
   }
@@ -151,6 +153,12 @@ class ScenarioRun {
   }
 
   ImportBatch read_import_block() {
+    const auto files = read_csv_files();
+    return parse_import(files[0], files[1], files[2]);
+  }
+
+  // The "--- NAME" sections up to a lone "---": citizens, events, providers.
+  std::array<std::optional<CsvText>, 3> read_csv_files() {
     std::optional<CsvText> citizens, events, providers;
     while (at_ < lines_.size() && lines_[at_].rfind("--- ", 0) == 0) {
       CsvText file{lines_[at_].substr(4), ""};
@@ -162,7 +170,7 @@ class ScenarioRun {
       else FAIL("unknown file " << file.name);
     }
     if (at_ < lines_.size() && lines_[at_] == "---") ++at_;
-    return parse_import(citizens, events, providers);
+    return {citizens, events, providers};
   }
 
   void check_statement(const Statement& statement, const std::vector<std::string>& expected_lines) {

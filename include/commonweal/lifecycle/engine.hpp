@@ -93,6 +93,14 @@ class Engine {
     return found == state_.citizens.end() ? nullptr : &found->second.citizen;
   }
   std::vector<std::string> citizen_ids() const;
+  // The citizen as the ledger knew them at a moment: a death learned later is not yet known.
+  std::optional<Citizen> citizen_as_known_at(const std::string& id, const Moment& moment) const {
+    const auto found = state_.citizens.find(id);
+    if (found == state_.citizens.end()) return std::nullopt;
+    Citizen citizen = found->second.citizen;
+    if (citizen.death_date && moment < found->second.death_recorded_at) citizen.death_date.reset();
+    return citizen;
+  }
   // The surviving events of a citizen (not corrected away), in import order.
   std::vector<const Event*> surviving_events(const std::string& citizen_id) const;
   const ProviderRegistry& providers() const { return state_.providers; }
@@ -101,6 +109,7 @@ class Engine {
   struct CitizenRecord {
     Citizen citizen;
     std::vector<Event> events;  // import order
+    Moment death_recorded_at;   // when the death date was learned, if there is one
   };
   // What the journal holds for one derivation key: the net of all its entries.
   struct Held {
