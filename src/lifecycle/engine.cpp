@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <deque>
 #include <tuple>
+#include <unordered_set>
 
 namespace commonweal {
 namespace {
@@ -30,8 +31,6 @@ class InputErrors {
   std::size_t count_ = 0;
 };
 
-std::string key_of_entry_id(const std::string& id) { return id.substr(0, id.find('~')); }
-std::string citizen_of_key(const std::string& key) { return key.substr(0, key.find('/')); }
 
 // Postings merged by account, zeros dropped, sorted by account name.
 std::vector<Posting> normalised(const std::vector<Posting>& postings) {
@@ -193,7 +192,11 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     staged.event_citizen.emplace(stored.id, stored.citizen);
     if (!stored.corrects.empty()) staged.corrected_by.emplace(stored.corrects, stored.id);
     affected.insert(stored.citizen);
-    if (stored.kind == EventKind::exchange) affected.insert(stored.counterparty);
+    if (stored.kind == EventKind::exchange) {
+      affected.insert(stored.counterparty);
+      staged.exchange_partners[stored.citizen].push_back(stored.counterparty);
+      staged.exchange_partners[stored.counterparty].push_back(stored.citizen);
+    }
     citizen->second.events.push_back(std::move(stored));
     ++summary.events_added;
   }
@@ -256,19 +259,12 @@ std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
 // ------------------------------------------------------------------ derive
 
 std::set<std::string> Engine::with_exchange_partners(const State& state, std::set<std::string> citizens) const {
-  std::unordered_map<std::string, std::vector<std::string>> partners;
-  for (const auto& [id, record] : state.citizens) {
-    for (const Event& event : record.events) {
-      if (event.kind != EventKind::exchange) continue;
-      partners[id].push_back(event.counterparty);
-      partners[event.counterparty].push_back(id);
-    }
-  }
   std::deque<std::string> queue(citizens.begin(), citizens.end());
   while (!queue.empty()) {
-    const std::string id = queue.front();
+    const auto partners = state.exchange_partners.find(queue.front());
     queue.pop_front();
-    for (const std::string& partner : partners[id]) {
+    if (partners == state.exchange_partners.end()) continue;
+    for (const std::string& partner : partners->second) {
       if (citizens.insert(partner).second) queue.push_back(partner);
     }
   }
@@ -285,28 +281,30 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
     int phase;
     std::uint64_t order;
     std::size_t citizen_ordinal;
+    CitizenState* citizen;
     const Event* event;
     ScheduledOperation operation;
   };
   std::vector<Step> timeline;
   std::vector<ScheduledOperation> operations;
   std::size_t ordinal = 0;
+  states.states.reserve(citizens.size());
   for (const std::string& id : citizens) {
     const CitizenRecord& record = state.citizens.at(id);
-    CitizenState& citizen_state = states.states[id];
+    CitizenState& citizen_state = states.states[id];  // element addresses are stable in unordered_map
     citizen_state.citizen = &record.citizen;
     citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
     for (const Event& event : record.events) {
-      if (state.corrected_by.count(event.id) != 0) continue;
-      timeline.push_back({day_number(event.date), 1, event.sequence, ordinal, &event, {}});
+      if (!state.corrected_by.empty() && state.corrected_by.count(event.id) != 0) continue;
+      timeline.push_back({day_number(event.date), 1, event.sequence, ordinal, &citizen_state, &event, {}});
     }
     if (clock) {
       for (std::size_t rule = 0; rule < scheme_.scheduled_rules().size(); ++rule) {
         operations.clear();
         scheme_.scheduled_rules()[rule]->schedule(citizen_state, parameters, *clock, operations);
         for (const ScheduledOperation& operation : operations) {
-          timeline.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal, nullptr,
-                              operation});
+          timeline.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal,
+                              &citizen_state, nullptr, operation});
         }
       }
     }
@@ -317,15 +315,15 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
   });
 
   std::vector<DerivedEntry> out;
+  out.reserve(timeline.size() * 2);
   RuleContext context(parameters, state.providers, states, out, explanations);
-  std::vector<std::string> ordered_ids(citizens.begin(), citizens.end());
   for (const Step& step : timeline) {
     if (step.event != nullptr) {
       const EventRule* rule = scheme_.rule_for(step.event->kind);
       if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
-      rule->apply(*step.event, states.states.at(step.event->citizen), context);
+      rule->apply(*step.event, *step.citizen, context);
     } else {
-      step.operation.rule->apply(step.operation, states.states.at(ordered_ids[step.citizen_ordinal]), context);
+      step.operation.rule->apply(step.operation, *step.citizen, context);
     }
   }
   return out;
@@ -333,65 +331,103 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
 
 // ------------------------------------------------------------------ diff and post
 
-std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, const std::vector<DerivedEntry>& desired,
-                                Moment recorded_at, ChangeSummary& summary) const {
-  std::vector<Entry> entries;
-  std::set<std::string> desired_keys;
-  const auto next_id = [&](const std::string& key, int versions) { return key + "~" + std::to_string(versions + 1); };
-  for (const DerivedEntry& wanted : desired) {
-    if (!desired_keys.insert(wanted.key).second) {
-      throw Error(ErrorCode::invalid_argument, "two derived entries share the key " + wanted.key);
+namespace {
+
+// What the journal holds for one derivation key: its entries, oldest first.
+struct Held {
+  std::vector<const Entry*> entries;
+  bool desired = false;
+
+  const Entry& latest() const { return *entries.back(); }
+  // The net of all its entries, merged by account.
+  std::vector<Posting> net() const {
+    std::vector<Posting> all;
+    for (const Entry* entry : entries) all.insert(all.end(), entry->postings.begin(), entry->postings.end());
+    return normalised(all);
+  }
+  // The date and code it stands under now: those of the last entry that left something.
+  const Entry& standing() const {
+    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
+      if (!(*entry)->reverses.empty()) continue;
+      return **entry;
     }
-    const std::vector<Posting> postings = normalised(wanted.postings);
-    const auto held = held_.find(wanted.key);
-    if (held == held_.end()) {
-      if (!postings.empty()) entries.push_back(Entry{wanted.key, wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
+    return *entries.front();
+  }
+};
+
+}  // namespace
+
+std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
+                                Moment recorded_at, ChangeSummary& summary) const {
+  // What the journal holds for these citizens, key by key (nothing for new citizens).
+  std::unordered_map<std::string_view, Held> held;
+  std::vector<std::string_view> held_order;
+  const auto journal_entries = journal_.entries();
+  for (const std::string& citizen : citizens) {
+    const auto positions = entries_by_citizen_.find(citizen);
+    if (positions == entries_by_citizen_.end()) continue;
+    for (const std::uint32_t position : positions->second) {
+      const Entry& entry = journal_entries[position];
+      const std::string_view key = std::string_view(entry.id).substr(0, entry.id.find('~'));
+      auto [found, inserted] = held.try_emplace(key);
+      if (inserted) held_order.push_back(key);
+      found->second.entries.push_back(&entry);
+    }
+  }
+
+  std::vector<Entry> entries;
+  entries.reserve(desired.size());
+  const auto next_id = [](std::string_view key, std::size_t versions) {
+    return std::string(key) + "~" + std::to_string(versions + 1);
+  };
+  for (DerivedEntry& wanted : desired) {
+    const auto found = held.empty() ? held.end() : held.find(wanted.key);
+    if (found == held.end()) {  // new: post as derived
+      entries.push_back(Entry{std::move(wanted.key), wanted.date, recorded_at, std::move(wanted.code),
+                              std::move(wanted.memo), std::move(wanted.postings), ""});
       continue;
     }
-    int versions = held->second.versions;
+    Held& was = found->second;
+    was.desired = true;
+    const Entry& only = was.latest();
+    if (was.entries.size() == 1 && only.effective_date == wanted.date && only.code == wanted.code &&
+        only.postings == wanted.postings) {
+      continue;  // unchanged, the common case
+    }
+    const std::vector<Posting> postings = normalised(wanted.postings);
+    const std::vector<Posting> net = was.net();
+    std::size_t versions = was.entries.size();
     // A new date or a new code (a benefit charged before settlement is a memo after it): reverse what is
     // held under its own date and code, then post the new entry, so statements group every posting rightly.
-    const bool moved = held->second.date != wanted.date || held->second.code != wanted.code;
-    if (moved && !held->second.net.empty()) {
-      entries.push_back(Entry{next_id(wanted.key, versions++), held->second.date, recorded_at, held->second.code,
-                              "restated as " + wanted.code + " on " + format_date(wanted.date), negated(held->second.net), ""});
+    const Entry& standing = was.standing();
+    const bool moved = standing.effective_date != wanted.date || standing.code != wanted.code;
+    if (moved && !net.empty()) {
+      entries.push_back(Entry{next_id(wanted.key, versions++), standing.effective_date, recorded_at, standing.code,
+                              "restated as " + wanted.code + " on " + format_date(wanted.date), negated(net), ""});
       ++summary.adjustments;
       if (!postings.empty()) {
         entries.push_back(Entry{next_id(wanted.key, versions++), wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
       }
       continue;
     }
-    const std::vector<Posting> change = difference(postings, held->second.net);
+    const std::vector<Posting> change = difference(postings, net);
     if (change.empty()) continue;
     entries.push_back(Entry{next_id(wanted.key, versions), wanted.date, recorded_at, wanted.code, "adjustment", change, ""});
     ++summary.adjustments;
   }
-  for (const std::string& citizen : citizens) {
-    const auto keys = keys_by_citizen_.find(citizen);
-    if (keys == keys_by_citizen_.end()) continue;
-    for (const std::string& key : keys->second) {
-      if (desired_keys.count(key) != 0) continue;
-      const Held& held = held_.at(key);
-      if (held.net.empty()) continue;
-      const bool plain_reversal = held.versions == 1;
-      entries.push_back(Entry{next_id(key, held.versions), held.date, recorded_at, held.code,
-                              plain_reversal ? "reversal" : "adjustment", negated(held.net), plain_reversal ? key : ""});
-      ++summary.adjustments;
-    }
+  for (const std::string_view key : held_order) {
+    const Held& was = held.at(key);
+    if (was.desired) continue;
+    const std::vector<Posting> net = was.net();
+    if (net.empty()) continue;
+    const bool plain_reversal = was.entries.size() == 1;
+    const Entry& standing = was.standing();
+    entries.push_back(Entry{next_id(key, was.entries.size()), standing.effective_date, recorded_at, standing.code,
+                            plain_reversal ? "reversal" : "adjustment", negated(net),
+                            plain_reversal ? std::string(key) : std::string()});
+    ++summary.adjustments;
   }
   return entries;
-}
-
-void Engine::record_held(const Entry& entry) {
-  const std::string key = key_of_entry_id(entry.id);
-  auto [held, inserted] = held_.try_emplace(key);
-  if (inserted) keys_by_citizen_[citizen_of_key(key)].push_back(key);
-  std::vector<Posting> all = held->second.net;
-  all.insert(all.end(), entry.postings.begin(), entry.postings.end());
-  held->second.net = normalised(all);
-  held->second.code = entry.code;
-  if (!held->second.net.empty() || held->second.versions == 0) held->second.date = entry.effective_date;
-  ++held->second.versions;
 }
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
@@ -418,9 +454,9 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
     throw Refusal(blamed->id, blamed->source + ": " + message);
   }
   ChangeSummary summary;
-  const std::vector<Entry> entries = diff(citizens, desired, recorded_at, summary);
+  std::vector<Entry> entries = diff(citizens, std::move(desired), recorded_at, summary);
   std::vector<Account> new_accounts;
-  std::set<std::string> seen;
+  std::unordered_set<std::string_view> seen;
   for (const Entry& entry : entries) {
     for (const Posting& posting : entry.postings) {
       if (!journal_.has_account(posting.account) && seen.insert(posting.account).second) {
@@ -428,8 +464,20 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
       }
     }
   }
-  summary.entries_posted = journal_.post_batch(entries, new_accounts);
-  for (const Entry& entry : entries) record_held(entry);
+  const std::size_t first_position = journal_.entry_count();
+  summary.entries_posted = journal_.post_batch(std::move(entries), new_accounts);
+  const auto journal_entries = journal_.entries();
+  std::vector<std::uint32_t>* citizen_positions = nullptr;
+  std::string_view previous_citizen;
+  for (std::size_t position = first_position; position < journal_entries.size(); ++position) {
+    const std::string& id = journal_entries[position].id;
+    const std::string_view citizen = std::string_view(id).substr(0, id.find('/'));
+    if (citizen_positions == nullptr || citizen != previous_citizen) {
+      citizen_positions = &entries_by_citizen_[std::string(citizen)];
+      previous_citizen = citizen;
+    }
+    citizen_positions->push_back(static_cast<std::uint32_t>(position));
+  }
   return summary;
 }
 

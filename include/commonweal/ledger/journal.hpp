@@ -22,6 +22,7 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/container/small_vector.hpp>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -76,11 +77,18 @@ class Journal {
   // and the accounts opened for the batch with it. Returns how many entries
   // were new (the rest were already present).
   std::size_t post_batch(std::span<const Entry> batch, std::span<const Account> accounts_to_open = {}) {
+    return post_batch(std::vector<Entry>(batch.begin(), batch.end()), accounts_to_open);
+  }
+
+  // The same, taking the entries over instead of copying them.
+  std::size_t post_batch(std::vector<Entry>&& batch, std::span<const Account> accounts_to_open = {}) {
     const Checkpoint checkpoint = make_checkpoint();
+    entries_.reserve(entries_.size() + batch.size());
+    entry_index_.reserve(entry_index_.size() + batch.size());
     std::size_t posted = 0;
     try {
       for (const Account& account : accounts_to_open) open_account(account);
-      for (const Entry& entry : batch) posted += apply(entry) == PostOutcome::posted ? 1 : 0;
+      for (Entry& entry : batch) posted += apply(std::move(entry)) == PostOutcome::posted ? 1 : 0;
     } catch (...) {
       rollback_to(checkpoint);
       throw;
@@ -176,9 +184,12 @@ class Journal {
 
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
 
+  using AccountPositions = boost::container::small_vector<std::uint32_t, 4>;
   PostOutcome apply(Entry entry);
-  void validate(const Entry& entry, std::vector<std::uint32_t>& positions) const;
-  void check_limits(const Entry& entry, const std::vector<std::uint32_t>& positions) const;
+  void validate(const Entry& entry, AccountPositions& positions) const;
+  void check_limits(const Entry& entry, const AccountPositions& positions) const;
+  // The first unit whose postings in entry do not sum to zero, with that sum.
+  static std::optional<Amount> unbalanced_unit(const Entry& entry);
   void rollback_to(const Checkpoint& checkpoint);
 
   std::vector<AccountState> accounts_;
@@ -190,14 +201,19 @@ class Journal {
 };
 
 inline PostOutcome Journal::apply(Entry entry) {
-  if (const Entry* existing = find(entry.id)) {
-    if (existing->same_content(entry)) return PostOutcome::already_present;
+  const auto entry_position = static_cast<std::uint32_t>(entries_.size());
+  const auto [slot, inserted] = entry_index_.try_emplace(entry.id, entry_position);  // one hash for both jobs
+  if (!inserted) {
+    if (entries_[slot->second].same_content(entry)) return PostOutcome::already_present;
     throw Error(ErrorCode::conflict, "entry id " + entry.id + " is already used by an entry with other content");
   }
-  std::vector<std::uint32_t> positions;
-  validate(entry, positions);
-  const auto entry_position = static_cast<std::uint32_t>(entries_.size());
-  entry_index_.emplace(entry.id, entry_position);
+  AccountPositions positions;
+  try {
+    validate(entry, positions);
+  } catch (...) {
+    entry_index_.erase(slot);
+    throw;
+  }
   if (!entry.reverses.empty()) reversed_by_.emplace(entry.reverses, entry_position);
   last_recorded_at_ = entry.recorded_at;
   entries_.push_back(std::move(entry));
@@ -213,7 +229,23 @@ inline PostOutcome Journal::apply(Entry entry) {
   return PostOutcome::posted;
 }
 
-inline void Journal::validate(const Entry& entry, std::vector<std::uint32_t>& positions) const {
+inline std::optional<Amount> Journal::unbalanced_unit(const Entry& entry) {
+  boost::container::small_vector<Amount, 2> sums;
+  for (const Posting& posting : entry.postings) {
+    const auto sum = std::find_if(sums.begin(), sums.end(), [&](const Amount& s) { return s.unit() == posting.amount.unit(); });
+    if (sum == sums.end()) {
+      sums.push_back(posting.amount);
+    } else {
+      *sum = *sum + posting.amount;
+    }
+  }
+  for (const Amount& sum : sums) {
+    if (!sum.value().is_zero()) return sum;
+  }
+  return std::nullopt;
+}
+
+inline void Journal::validate(const Entry& entry, AccountPositions& positions) const {
   const auto refuse = [&](ErrorCode code, const std::string& reason) {
     return Error(code, "entry " + entry.id + " is refused: " + reason);
   };
@@ -231,8 +263,6 @@ inline void Journal::validate(const Entry& entry, std::vector<std::uint32_t>& po
       throw refuse(ErrorCode::conflict, "entry " + entry.reverses + " is already reversed by " + reversed_by(entry.reverses));
     }
   }
-  std::vector<Amount> unit_sums;
-  positions.reserve(entry.postings.size());
   for (const Posting& posting : entry.postings) {
     const auto found = account_index_.find(posting.account);
     if (found == account_index_.end()) throw refuse(ErrorCode::not_found, "no account named " + posting.account);
@@ -242,23 +272,14 @@ inline void Journal::validate(const Entry& entry, std::vector<std::uint32_t>& po
                                                  ", which holds " + std::string(account.unit.code()));
     }
     positions.push_back(found->second);
-    const auto sum = std::find_if(unit_sums.begin(), unit_sums.end(),
-                                  [&](const Amount& s) { return s.unit() == posting.amount.unit(); });
-    if (sum == unit_sums.end()) {
-      unit_sums.push_back(posting.amount);
-    } else {
-      *sum = *sum + posting.amount;
-    }
   }
-  for (const Amount& sum : unit_sums) {
-    if (!sum.value().is_zero()) {
-      throw refuse(ErrorCode::unbalanced_entry, "its " + std::string(sum.unit().code()) + " postings sum to " +
-                                                    sum.value().to_string() + ", not zero");
-    }
+  if (const auto sum = unbalanced_unit(entry)) {
+    throw refuse(ErrorCode::unbalanced_entry, "its " + std::string(sum->unit().code()) + " postings sum to " +
+                                                  sum->value().to_string() + ", not zero");
   }
 }
 
-inline void Journal::check_limits(const Entry& entry, const std::vector<std::uint32_t>& positions) const {
+inline void Journal::check_limits(const Entry& entry, const AccountPositions& positions) const {
   const int day = day_number(entry.effective_date);
   for (std::size_t i = 0; i < positions.size(); ++i) {
     const AccountState& state = accounts_[positions[i]];
@@ -299,19 +320,7 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
 inline std::vector<std::string> Journal::check_invariants() const {
   std::vector<std::string> problems;
   for (const Entry& entry : entries_) {
-    std::vector<Amount> sums;
-    for (const Posting& posting : entry.postings) {
-      const auto sum = std::find_if(sums.begin(), sums.end(),
-                                    [&](const Amount& s) { return s.unit() == posting.amount.unit(); });
-      if (sum == sums.end()) {
-        sums.push_back(posting.amount);
-      } else {
-        *sum = *sum + posting.amount;
-      }
-    }
-    for (const Amount& sum : sums) {
-      if (!sum.value().is_zero()) problems.push_back("entry " + entry.id + " does not balance: " + sum.to_string());
-    }
+    if (const auto sum = unbalanced_unit(entry)) problems.push_back("entry " + entry.id + " does not balance: " + sum->to_string());
   }
   for (const AccountState& state : accounts_) {
     Decimal sum;

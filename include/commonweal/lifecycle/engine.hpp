@@ -111,17 +111,11 @@ class Engine {
     std::vector<Event> events;  // import order
     Moment death_recorded_at;   // when the death date was learned, if there is one
   };
-  // What the journal holds for one derivation key: the net of all its entries.
-  struct Held {
-    Date date;
-    std::string code;
-    std::vector<Posting> net;
-    int versions = 0;
-  };
   struct State {
     std::map<std::string, CitizenRecord> citizens;
     std::unordered_map<std::string, std::string> event_citizen;  // event id -> citizen id
     std::unordered_map<std::string, std::string> corrected_by;   // event id -> id of the event correcting it
+    std::unordered_map<std::string, std::vector<std::string>> exchange_partners;  // both ways
     ProviderRegistry providers;
     std::uint64_t next_sequence = 1;
   };
@@ -129,19 +123,18 @@ class Engine {
   std::vector<DerivedEntry> derive(const State& state, const std::set<std::string>& citizens,
                                    const std::optional<Date>& clock, std::vector<Explanation>* explanations) const;
   std::set<std::string> with_exchange_partners(const State& state, std::set<std::string> citizens) const;
-  std::vector<Entry> diff(const std::set<std::string>& citizens, const std::vector<DerivedEntry>& desired,
+  std::vector<Entry> diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
                           Moment recorded_at, ChangeSummary& summary) const;
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
                                 const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);
-  void record_held(const Entry& entry);
 
   Scheme scheme_;
   Journal journal_;
   std::optional<Date> clock_;
   std::vector<std::pair<Moment, Date>> clock_history_;  // each advance: when, and to which date
   State state_;
-  std::unordered_map<std::string, Held> held_;                               // key -> held net
-  std::unordered_map<std::string, std::vector<std::string>> keys_by_citizen_;  // citizen -> keys
+  // Journal positions of each citizen's entries (the key before '/' of the entry id).
+  std::unordered_map<std::string, std::vector<std::uint32_t>> entries_by_citizen_;
 };
 
 }  // namespace commonweal
