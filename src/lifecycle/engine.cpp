@@ -217,6 +217,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
   summary.entries_posted = posted.entries_posted;
   summary.adjustments = posted.adjustments;
   state_ = std::move(staged);
+  last_import_at_ = recorded_at;
   return summary;
 }
 

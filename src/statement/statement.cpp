@@ -208,7 +208,7 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
   statement.tax_year = year.label();
   statement.period_start = year.first_day();
   statement.period_end = year.last_day();
-  statement.as_known_at = as_known_at.value_or(engine.journal().last_recorded_at().value_or(Moment()));
+  statement.as_known_at = as_known_at.value_or(engine.last_recorded_at().value_or(Moment()));
   statement.currency = std::string(parameters.currency.code());
   const Window window{day_number(statement.period_start), day_number(statement.period_end), statement.as_known_at};
   read_social(engine.journal(), citizen_id, window, statement);

@@ -80,6 +80,14 @@ class Engine {
   const Journal& journal() const { return journal_; }
   const Scheme& scheme() const { return scheme_; }
   std::optional<Date> clock() const { return clock_; }
+  // The latest moment the ledger learned anything: an import or an advance,
+  // even one that posted nothing. Statements without "as known at" use it.
+  std::optional<Moment> last_recorded_at() const {
+    std::optional<Moment> latest = journal_.last_recorded_at();
+    if (!clock_history_.empty() && (!latest || *latest < clock_history_.back().first)) latest = clock_history_.back().first;
+    if (last_import_at_ && (!latest || *latest < *last_import_at_)) latest = last_import_at_;
+    return latest;
+  }
   // The clock as it stood at a recorded moment (none before the first advance).
   std::optional<Date> clock_as_known_at(const Moment& moment) const {
     std::optional<Date> result;
@@ -132,6 +140,7 @@ class Engine {
   Journal journal_;
   std::optional<Date> clock_;
   std::vector<std::pair<Moment, Date>> clock_history_;  // each advance: when, and to which date
+  std::optional<Moment> last_import_at_;
   State state_;
   // Journal positions of each citizen's entries (the key before '/' of the entry id).
   std::unordered_map<std::string, std::vector<std::uint32_t>> entries_by_citizen_;
