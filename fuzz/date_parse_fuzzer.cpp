@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.hpp"
 #include "commonweal/core/date.hpp"
 #include "commonweal/core/moment.hpp"
 
@@ -27,30 +28,8 @@ using commonweal::Error;
 using commonweal::ErrorCode;
 using commonweal::Moment;
 
-std::string printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
-    }
-  }
-  return out;
-}
-
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "\n*** date_parse_fuzzer check failed: %s\n", what.c_str());
-  std::fflush(stderr);
-  std::abort();
-}
-
-#define FUZZ_CHECK(condition, context)                                               \
-  do {                                                                               \
-    if (!(condition)) fail(std::string(#condition) + " -- " + std::string(context)); \
-  } while (0)
+using fuzz_support::fail;
+using fuzz_support::printable;
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "commonweal/core/decimal.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 
@@ -33,45 +34,9 @@ using commonweal::ErrorCode;
 using commonweal::RoundingMode;
 using Big = boost::multiprecision::cpp_int;
 
-std::string printable(std::string_view text) {
-  std::string out;
-  for (unsigned char c : text) {
-    if (c >= 0x20 && c < 0x7f && c != '\\') {
-      out += static_cast<char>(c);
-    } else {
-      char buffer[8];
-      std::snprintf(buffer, sizeof buffer, "\\x%02x", c);
-      out += buffer;
-    }
-  }
-  return out;
-}
+using fuzz_support::fail;
+using fuzz_support::printable;
 
-[[noreturn]] void fail(const std::string& what) {
-  std::fprintf(stderr, "\n*** decimal_parse_fuzzer check failed: %s\n", what.c_str());
-  std::fflush(stderr);
-  std::abort();
-}
-
-#define FUZZ_CHECK(condition, context)                                               \
-  do {                                                                               \
-    if (!(condition)) fail(std::string(#condition) + " -- " + std::string(context)); \
-  } while (0)
-
-const char* code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_text: return "invalid_text";
-    case ErrorCode::overflow: return "overflow";
-    case ErrorCode::division_by_zero: return "division_by_zero";
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::unit_mismatch: return "unit_mismatch";
-    case ErrorCode::unbalanced_entry: return "unbalanced_entry";
-    case ErrorCode::limit_breached: return "limit_breached";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::not_found: return "not_found";
-  }
-  return "?";
-}
 
 Big to_big(commonweal::detail::int128 value) {
   const bool negative = value < 0;
@@ -150,7 +115,7 @@ struct Expected {
     return e;
   }
   std::string describe() const {
-    if (!ok) return std::string("Error(") + code_name(code) + ")";
+    if (!ok) return std::string("Error(") + commonweal::to_string(code) + ")";
     return "coefficient " + coefficient.str() + " scale " + std::to_string(scale);
   }
 };
@@ -170,7 +135,7 @@ std::optional<Decimal> check(Context context, const Expected& expected, Operatio
   } catch (const Error& error) {
     if (expected.ok || error.code() != expected.code) {
       fail(context() + ": expected " + expected.describe() + ", got Error(" +
-           code_name(error.code()) + "): " + error.what());
+           commonweal::to_string(error.code()) + "): " + error.what());
     }
   } catch (const std::exception& other) {
     fail(context() + ": a non-commonweal exception escaped: " + other.what());

@@ -1,6 +1,8 @@
 // The lifecycle engine: validate, derive, diff, post (see engine.hpp).
 #include "commonweal/lifecycle/engine.hpp"
 
+#include "commonweal/core/input_errors.hpp"
+
 #include <algorithm>
 #include <deque>
 #include <tuple>
@@ -9,27 +11,6 @@
 namespace commonweal {
 namespace {
 
-constexpr std::size_t reported_errors_max = 100;
-
-// Collects every bad row of an import, as "FILE:LINE: column: reason".
-class InputErrors {
- public:
-  void add(const std::string& source, std::string_view column, const std::string& reason) {
-    if (lines_.size() < reported_errors_max) lines_.push_back(source + ": " + std::string(column) + ": " + reason);
-    ++count_;
-  }
-  void throw_if_any() const {
-    if (lines_.empty()) return;
-    std::string message;
-    for (const std::string& line : lines_) message += (message.empty() ? "" : "\n") + line;
-    if (count_ > lines_.size()) message += "\n(" + std::to_string(count_ - lines_.size()) + " more errors not shown)";
-    throw Error(ErrorCode::invalid_input, message);
-  }
-
- private:
-  std::vector<std::string> lines_;
-  std::size_t count_ = 0;
-};
 
 
 // Postings merged by account, zeros dropped, sorted by account name.

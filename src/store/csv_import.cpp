@@ -6,33 +6,23 @@
 #include <sstream>
 
 #include "commonweal/core/id.hpp"
+#include "commonweal/core/input_errors.hpp"
 #include "commonweal/store/csv_reader.hpp"
 
 namespace commonweal {
 namespace {
 
-constexpr std::size_t reported_errors_max = 100;
-
+// Bad rows, named "FILE:LINE: column: reason".
 class RowErrors {
  public:
   void add(const std::string& file, int line, std::string_view column, const std::string& reason) {
-    if (lines_.size() < reported_errors_max) {
-      lines_.push_back(file + ":" + std::to_string(line) + ": " + std::string(column) + ": " + reason);
-    }
-    ++count_;
+    errors_.add(file + ":" + std::to_string(line), column, reason);
   }
-  bool empty() const { return count_ == 0; }
-  void throw_if_any() const {
-    if (lines_.empty()) return;
-    std::string message;
-    for (const std::string& line : lines_) message += (message.empty() ? "" : "\n") + line;
-    if (count_ > lines_.size()) message += "\n(" + std::to_string(count_ - lines_.size()) + " more errors not shown)";
-    throw Error(ErrorCode::invalid_input, message);
-  }
+  bool empty() const { return errors_.empty(); }
+  void throw_if_any() const { errors_.throw_if_any(); }
 
  private:
-  std::vector<std::string> lines_;
-  std::size_t count_ = 0;
+  InputErrors errors_;
 };
 
 // One file's rows with their columns found by header name.

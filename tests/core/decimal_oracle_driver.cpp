@@ -39,24 +39,6 @@ struct BadLine {
   std::string why;
 };
 
-// No default: -Wswitch then points here when a new ErrorCode is added.
-std::string_view error_code_name(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::invalid_text: return "invalid_text";
-    case ErrorCode::overflow: return "overflow";
-    case ErrorCode::division_by_zero: return "division_by_zero";
-    case ErrorCode::invalid_argument: return "invalid_argument";
-    case ErrorCode::unit_mismatch: return "unit_mismatch";
-    case ErrorCode::unbalanced_entry: return "unbalanced_entry";
-    case ErrorCode::limit_breached: return "limit_breached";
-    case ErrorCode::conflict: return "conflict";
-    case ErrorCode::not_found: return "not_found";
-    case ErrorCode::invalid_input: return "invalid_input";
-    case ErrorCode::refused: return "refused";
-    case ErrorCode::environment: return "environment";
-  }
-  return "unknown";
-}
 
 std::string read_all_stdin() {
   std::string text;
@@ -162,7 +144,7 @@ std::string run_line(std::string_view line) {
     }
     return run_case(split_fields(line));
   } catch (const commonweal::Error& error) {
-    return "ERROR:" + std::string(error_code_name(error.code()));
+    return "ERROR:" + std::string(commonweal::to_string(error.code()));
   } catch (const BadLine& bad) {
     return "BADLINE:" + bad.why;
   } catch (const std::exception& error) {

@@ -2,6 +2,8 @@
 // The bulk comparison with Python's decimal is tests/python/decimal_oracle.py.
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include <unordered_set>
 
 #include "commonweal/core/decimal.hpp"
@@ -11,17 +13,9 @@ using commonweal::Error;
 using commonweal::ErrorCode;
 using commonweal::RoundingMode;
 using namespace commonweal::literals;
+using test_support::error_code_of;
 
 namespace {
-ErrorCode error_code_of(auto&& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected commonweal::Error");
-  return ErrorCode::invalid_argument;
-}
 std::string parse_reason(std::string_view text) {
   Decimal ignored;
   const char* reason = Decimal::try_parse(text, ignored);

@@ -1,10 +1,13 @@
 // Journal: balanced entries, idempotency, limits, reversals, batches, as of / as known at.
 #include <doctest/doctest.h>
 
+#include "test_support.hpp"
+
 #include "commonweal/ledger/journal.hpp"
 
 using namespace commonweal;
 using namespace commonweal::literals;
+using test_support::error_code_of;
 
 namespace {
 const Unit gbp = Unit::parse("GBP");
@@ -28,15 +31,6 @@ Entry transfer(std::string id, const char* day, const char* recorded, const char
                {{to, Amount::parse(amount, unit)}, {from, -Amount::parse(amount, unit)}}, ""};
 }
 
-ErrorCode error_code_of(auto&& action) {
-  try {
-    action();
-  } catch (const Error& error) {
-    return error.code();
-  }
-  FAIL("expected commonweal::Error");
-  return ErrorCode::invalid_argument;
-}
 
 // Everything observable about the journal, to prove a refusal changed nothing.
 std::string snapshot(const Journal& journal) {

@@ -89,6 +89,8 @@ class Decimal {
   // more than 18 decimals or 128 bits before rounding).
   static Decimal multiply_rounded(const Decimal& a, const Decimal& b, int scale,
                                   RoundingMode mode);
+  static Decimal multiply_rounded_general(const Decimal& a, const Decimal& b, int scale,
+                                          RoundingMode mode);
 
   Decimal operator-() const { return Decimal(-coefficient_, scale_, trusted{}); }
   friend Decimal operator+(const Decimal& a, const Decimal& b) { return add(a, b, false); }
@@ -116,6 +118,7 @@ class Decimal {
     }
   }
   static Decimal add(const Decimal& a, const Decimal& b, bool subtract);
+  static Decimal add_rescaled(const Decimal& a, const Decimal& b, bool subtract);
 
   detail::int128 coefficient_ = 0;
   std::int8_t scale_ = 0;
@@ -139,7 +142,8 @@ inline const char* Decimal::try_parse(std::string_view text, Decimal& out) noexc
   for (; position < text.size(); ++position) {
     const char c = text[position];
     if (c >= '0' && c <= '9') {
-      if (magnitude > (magnitude_max - static_cast<unsigned>(c - '0')) / 10) {
+      if (magnitude >= static_cast<detail::uint128>(1) << 63 &&  // below 2^63 the next digit cannot overflow
+          magnitude > (magnitude_max - static_cast<unsigned>(c - '0')) / 10) {
         return "it has too many digits (more than about 38)";
       }
       magnitude = magnitude * 10 + static_cast<unsigned>(c - '0');
@@ -178,12 +182,19 @@ inline std::string Decimal::to_string() const {
   detail::uint128 magnitude = coefficient_ < 0 ? static_cast<detail::uint128>(-coefficient_)
                                                : static_cast<detail::uint128>(coefficient_);
   int written = 0;
-  do {
+  while (magnitude > UINT64_MAX) {
     if (written == scale_ && scale_ > 0) *--cursor = '.';
     *--cursor = static_cast<char>('0' + static_cast<int>(magnitude % 10));
     magnitude /= 10;
     ++written;
-  } while (magnitude != 0 || written <= scale_);
+  }
+  auto small = static_cast<std::uint64_t>(magnitude);
+  do {
+    if (written == scale_ && scale_ > 0) *--cursor = '.';
+    *--cursor = static_cast<char>('0' + static_cast<int>(small % 10));
+    small /= 10;
+    ++written;
+  } while (small != 0 || written <= scale_);
   if (coefficient_ < 0) *--cursor = '-';
   return std::string(cursor, end);
 }
@@ -191,6 +202,16 @@ inline std::string Decimal::to_string() const {
 // ---------------------------------------------------------------- arithmetic
 
 inline Decimal Decimal::add(const Decimal& a, const Decimal& b, bool subtract) {
+  if (a.scale_ == b.scale_) {  // the common case: no scaling, one checked 128-bit add
+    const detail::int128 sum = subtract ? detail::checked_subtract(a.coefficient_, b.coefficient_)
+                                        : detail::checked_add(a.coefficient_, b.coefficient_);
+    return Decimal(sum, a.scale_, trusted{});
+  }
+  return add_rescaled(a, b, subtract);
+}
+
+// Scales rarely differ; kept out of line so that add() stays small enough to inline.
+[[gnu::noinline]] inline Decimal Decimal::add_rescaled(const Decimal& a, const Decimal& b, bool subtract) {
   const int scale = a.scale_ > b.scale_ ? a.scale_ : b.scale_;
   detail::int128 left;
   detail::int128 right;
@@ -244,6 +265,24 @@ inline Decimal Decimal::rescaled_exact(int scale) const {
 
 inline Decimal Decimal::multiply_rounded(const Decimal& a, const Decimal& b, int scale,
                                          RoundingMode mode) {
+  if (scale >= 0 && scale <= scale_max && detail::fits_int64(a.coefficient_) && detail::fits_int64(b.coefficient_)) {
+    const int product_scale = a.scale_ + b.scale_;
+    const int digits = product_scale - scale;
+    if (digits > 0 && digits <= 18) {
+      const detail::int128 product = static_cast<detail::int128>(static_cast<std::int64_t>(a.coefficient_)) *
+                                     static_cast<std::int64_t>(b.coefficient_);  // 64x64->128
+      if (detail::fits_int64(product)) {
+        return Decimal(detail::divide_rounded<std::int64_t>(static_cast<std::int64_t>(product),
+                                                            detail::pow10_int64[digits], mode),
+                       scale, trusted{});
+      }
+    }
+  }
+  return multiply_rounded_general(a, b, scale, mode);
+}
+
+[[gnu::noinline]] inline Decimal Decimal::multiply_rounded_general(const Decimal& a, const Decimal& b, int scale,
+                                                                   RoundingMode mode) {
   check_scale(scale);
   const int product_scale = a.scale_ + b.scale_;
   if (detail::fits_int64(a.coefficient_) && detail::fits_int64(b.coefficient_)) {

@@ -28,6 +28,26 @@ enum class ErrorCode {
   environment,       // a file that cannot be read or written
 };
 
+// The code's name as written above ("invalid_text"); no default, so -Wswitch
+// points here when a code is added.
+constexpr const char* to_string(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::invalid_text: return "invalid_text";
+    case ErrorCode::overflow: return "overflow";
+    case ErrorCode::division_by_zero: return "division_by_zero";
+    case ErrorCode::invalid_argument: return "invalid_argument";
+    case ErrorCode::unit_mismatch: return "unit_mismatch";
+    case ErrorCode::unbalanced_entry: return "unbalanced_entry";
+    case ErrorCode::limit_breached: return "limit_breached";
+    case ErrorCode::conflict: return "conflict";
+    case ErrorCode::not_found: return "not_found";
+    case ErrorCode::invalid_input: return "invalid_input";
+    case ErrorCode::refused: return "refused";
+    case ErrorCode::environment: return "environment";
+  }
+  return "unknown";
+}
+
 class Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& reason) : std::runtime_error(reason), code_(code) {}

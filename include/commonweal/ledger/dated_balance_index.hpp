@@ -23,30 +23,54 @@ namespace commonweal {
 
 class DatedBalanceIndex {
  public:
+  // Coefficients are kept as int128 at one scale (the largest seen; the
+  // journal passes its unit's scale), in two vectors: the days, and per day
+  // its total with its Fenwick node.
   void add(int day, const Decimal& amount) {
+    if (amount.scale() > scale_) rescale(amount.scale());
+    const detail::int128 value = amount.scale() == scale_
+                                     ? amount.coefficient()
+                                     : amount.rounded(scale_, RoundingMode::down).coefficient();  // up: exact
     total_ += amount;
+    if (!days_.empty() && days_.back() == day) {  // the common case: another amount on the latest day
+      nodes_.back().day_total = detail::checked_add(nodes_.back().day_total, value);
+      nodes_.back().tree = detail::checked_add(nodes_.back().tree, value);  // the last node has no parent
+      return;
+    }
     const auto position = std::lower_bound(days_.begin(), days_.end(), day);
     const auto index = static_cast<std::size_t>(position - days_.begin());
     if (position != days_.end() && *position == day) {
-      day_totals_[index] += amount;
-      for (std::size_t node = index + 1; node <= tree_.size(); node += lowest_bit(node)) {
-        tree_[node - 1] += amount;
+      nodes_[index].day_total = detail::checked_add(nodes_[index].day_total, value);
+      for (std::size_t node = index + 1; node <= nodes_.size(); node += lowest_bit(node)) {
+        nodes_[node - 1].tree = detail::checked_add(nodes_[node - 1].tree, value);
       }
       return;
     }
     days_.insert(position, day);
-    day_totals_.insert(day_totals_.begin() + static_cast<std::ptrdiff_t>(index), amount);
-    if (index + 1 == days_.size()) {
-      append_tree_node();
+    if (index == nodes_.size()) {
+      const std::size_t node = index + 1;
+      detail::int128 tree = value;
+      for (std::size_t child = node - 1; child > node - lowest_bit(node); child -= lowest_bit(child)) {
+        tree = detail::checked_add(tree, nodes_[child - 1].tree);
+      }
+      nodes_.push_back({value, tree});
     } else {
+      nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(index), Node{value, 0});
       rebuild_tree();
     }
+  }
+
+  // Brings the latest day and its node into the cache, where the next add most likely goes.
+  void prefetch_latest() const {
+    if (days_.empty()) return;
+    __builtin_prefetch(&days_.back());
+    __builtin_prefetch(&nodes_.back());
   }
 
   Decimal balance_through(int day) const {
     const auto count = static_cast<std::size_t>(
         std::upper_bound(days_.begin(), days_.end(), day) - days_.begin());
-    return prefix_sum(count);
+    return Decimal::from_coefficient(prefix_sum(count), scale_);
   }
 
   const Decimal& total() const { return total_; }
@@ -55,49 +79,59 @@ class DatedBalanceIndex {
     Decimal balance;
     int day;
   };
-  // The lowest balance on any day >= day (the balance on day itself included).
   Minimum minimum_from(int day) const {
     auto index = static_cast<std::size_t>(std::lower_bound(days_.begin(), days_.end(), day) - days_.begin());
-    Decimal running = prefix_sum(index);  // the balance through the day before `day`
+    detail::int128 running = prefix_sum(index);
     const bool has_day_itself = index < days_.size() && days_[index] == day;
-    Minimum lowest{running, day};  // without an amount on `day`, its balance is `running`
+    detail::int128 lowest = running;
+    int lowest_day = day;
     bool found = !has_day_itself;
     for (; index < days_.size(); ++index) {
-      running += day_totals_[index];
-      if (!found || running < lowest.balance) lowest = {running, days_[index]};
+      running = detail::checked_add(running, nodes_[index].day_total);
+      if (!found || running < lowest) {
+        lowest = running;
+        lowest_day = days_[index];
+      }
       found = true;
     }
-    return lowest;
+    return {Decimal::from_coefficient(lowest, scale_), lowest_day};
   }
 
  private:
+  struct Node {
+    detail::int128 day_total;
+    detail::int128 tree;
+  };
   static std::size_t lowest_bit(std::size_t node) { return node & (~node + 1); }
 
-  // Sum of the first count day totals.
-  Decimal prefix_sum(std::size_t count) const {
-    Decimal sum;
-    for (std::size_t node = count; node > 0; node -= lowest_bit(node)) sum += tree_[node - 1];
+  detail::int128 prefix_sum(std::size_t count) const {
+    detail::int128 sum = 0;
+    for (std::size_t node = count; node > 0; node -= lowest_bit(node)) sum = detail::checked_add(sum, nodes_[node - 1].tree);
     return sum;
   }
 
-  void append_tree_node() {
-    const std::size_t node = tree_.size() + 1;
-    const std::size_t covered_from = node - lowest_bit(node);  // node covers (covered_from, node]
-    tree_.push_back(day_totals_[node - 1] + prefix_sum(node - 1) - prefix_sum(covered_from));
+  // Every stored coefficient times 10^(scale - scale_): rare, when an amount has more decimals.
+  void rescale(int scale) {
+    const int digits = scale - scale_;
+    for (Node& node : nodes_) {
+      node.day_total = detail::checked_scale_up(node.day_total, digits);
+      node.tree = detail::checked_scale_up(node.tree, digits);
+    }
+    scale_ = scale;
   }
 
   void rebuild_tree() {
-    tree_ = day_totals_;
-    for (std::size_t node = 1; node <= tree_.size(); ++node) {
+    for (Node& node : nodes_) node.tree = node.day_total;
+    for (std::size_t node = 1; node <= nodes_.size(); ++node) {
       const std::size_t parent = node + lowest_bit(node);
-      if (parent <= tree_.size()) tree_[parent - 1] += tree_[node - 1];
+      if (parent <= nodes_.size()) nodes_[parent - 1].tree = detail::checked_add(nodes_[parent - 1].tree, nodes_[node - 1].tree);
     }
   }
 
   std::vector<int> days_;
-  std::vector<Decimal> day_totals_;
-  std::vector<Decimal> tree_;
+  std::vector<Node> nodes_;
   Decimal total_;
+  int scale_ = 0;
 };
 
 }  // namespace commonweal

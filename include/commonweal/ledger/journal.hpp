@@ -34,6 +34,7 @@
 #include "commonweal/ledger/account.hpp"
 #include "commonweal/ledger/dated_balance_index.hpp"
 #include "commonweal/ledger/entry.hpp"
+#include "commonweal/ledger/name_index.hpp"
 
 namespace commonweal {
 
@@ -51,16 +52,23 @@ class Journal {
   // Opens an account; the same account again is a no-op, a different one with
   // the same name is Error(conflict).
   void open_account(const Account& account) {
-    const auto found = account_index_.find(account.name);
-    if (found != account_index_.end()) {
-      if (accounts_[found->second].account == account) return;
+    const std::uint64_t hash = NameIndex::hash_of(account.name);
+    const std::uint32_t found = account_index_.find(account.name, hash, account_name_of());
+    if (found != NameIndex::absent) {
+      if (accounts_[found].account == account) return;
       throw Error(ErrorCode::conflict, "account " + account.name + " is already open with another unit or limit");
     }
-    account_index_.emplace(account.name, static_cast<std::uint32_t>(accounts_.size()));
+    account_index_.insert(hash, static_cast<std::uint32_t>(accounts_.size()));
     accounts_.push_back(AccountState{account, {}, {}});
   }
 
-  bool has_account(std::string_view name) const { return account_index_.count(std::string(name)) != 0; }
+  // Room for entry_count entries in all without reallocating the entry store or its id index.
+  void reserve(std::size_t entry_count) {
+    entries_.reserve(entry_count);
+    entry_index_.reserve(entry_count);
+  }
+
+  bool has_account(std::string_view name) const { return find_account(name) != NameIndex::absent; }
   const Account& account(std::string_view name) const { return accounts_[account_position(name)].account; }
 
   PostOutcome post(Entry entry) {
@@ -88,7 +96,28 @@ class Journal {
     std::size_t posted = 0;
     try {
       for (const Account& account : accounts_to_open) open_account(account);
-      for (Entry& entry : batch) posted += apply(std::move(entry)) == PostOutcome::posted ? 1 : 0;
+      const std::vector<std::uint64_t> id_hashes = hash_ids(batch);
+      const ResolvedAccounts resolved = resolve_accounts(batch);
+      constexpr std::size_t ahead = 8;  // entry-id index slots are cache misses otherwise
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        if (i + ahead < batch.size()) {
+          entry_index_.prefetch(id_hashes[i + ahead]);
+          for (std::size_t k = resolved.first[i + ahead]; k < resolved.first[i + ahead + 1]; ++k) {
+            if (resolved.positions[k] != NameIndex::absent) __builtin_prefetch(&accounts_[resolved.positions[k]]);
+          }
+        }
+        if (i + ahead / 2 < batch.size()) {
+          for (std::size_t k = resolved.first[i + ahead / 2]; k < resolved.first[i + ahead / 2 + 1]; ++k) {
+            if (resolved.positions[k] == NameIndex::absent) continue;
+            const AccountState& state = accounts_[resolved.positions[k]];
+            state.by_date.prefetch_latest();
+            if (!state.postings.empty()) __builtin_prefetch(&state.postings.back() + 1);
+          }
+        }
+        const std::span<const std::uint32_t> positions(resolved.positions.data() + resolved.first[i],
+                                                       resolved.first[i + 1] - resolved.first[i]);
+        posted += apply(std::move(batch[i]), id_hashes[i], positions) == PostOutcome::posted ? 1 : 0;
+      }
     } catch (...) {
       rollback_to(checkpoint);
       throw;
@@ -109,8 +138,8 @@ class Journal {
   }
 
   const Entry* find(std::string_view id) const {
-    const auto found = entry_index_.find(std::string(id));
-    return found == entry_index_.end() ? nullptr : &entries_[found->second];
+    const std::uint32_t found = entry_index_.find(id, NameIndex::hash_of(id), entry_id_of());
+    return found == NameIndex::absent ? nullptr : &entries_[found];
   }
   const Entry& entry(std::string_view id) const {
     if (const Entry* found = find(id)) return *found;
@@ -153,9 +182,9 @@ class Journal {
   // The account's postings in the order they were posted (recorded moments
   // non-decreasing); empty for an account that was never opened.
   std::span<const AccountPosting> postings_of(std::string_view account_name) const {
-    const auto found = account_index_.find(std::string(account_name));
-    if (found == account_index_.end()) return {};
-    return accounts_[found->second].postings;
+    const std::uint32_t found = find_account(account_name);
+    if (found == NameIndex::absent) return {};
+    return accounts_[found].postings;
   }
 
   // Every invariant, checked from scratch: entries balance per unit, each
@@ -177,46 +206,103 @@ class Journal {
   };
 
   std::uint32_t account_position(std::string_view name) const {
-    const auto found = account_index_.find(std::string(name));
-    if (found == account_index_.end()) throw Error(ErrorCode::not_found, "no account named " + std::string(name));
-    return found->second;
+    const std::uint32_t found = find_account(name);
+    if (found == NameIndex::absent) throw Error(ErrorCode::not_found, "no account named " + std::string(name));
+    return found;
   }
 
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
 
   using AccountPositions = boost::container::small_vector<std::uint32_t, 4>;
-  PostOutcome apply(Entry entry);
-  void validate(const Entry& entry, AccountPositions& positions) const;
-  void check_limits(const Entry& entry, const AccountPositions& positions) const;
+  PostOutcome apply(Entry entry) {
+    const std::uint64_t id_hash = NameIndex::hash_of(entry.id);
+    AccountPositions positions;
+    for (const Posting& posting : entry.postings) positions.push_back(find_account(posting.account));
+    return apply(std::move(entry), id_hash, std::span<const std::uint32_t>(positions.data(), positions.size()));
+  }
+  // positions: each posting's account (NameIndex::absent if there is none), resolved beforehand.
+  PostOutcome apply(Entry entry, std::uint64_t id_hash, std::span<const std::uint32_t> positions);
+
+  static std::vector<std::uint64_t> hash_ids(const std::vector<Entry>& batch) {
+    std::vector<std::uint64_t> hashes(batch.size());
+    for (std::size_t i = 0; i < batch.size(); ++i) hashes[i] = NameIndex::hash_of(batch[i].id);
+    return hashes;
+  }
+  struct ResolvedAccounts {
+    std::vector<std::uint32_t> positions;  // every posting's account, entry after entry
+    std::vector<std::size_t> first;        // where entry i's postings start; one more at the end
+  };
+  // Every posting's account, looked up in a pipeline: the index slot, the
+  // account and its name are prefetched a few postings ahead, because on a
+  // large batch each of them is a cache miss.
+  ResolvedAccounts resolve_accounts(const std::vector<Entry>& batch) const {
+    ResolvedAccounts resolved;
+    std::vector<const std::string*> names;
+    std::vector<std::uint64_t> hashes;
+    resolved.first.reserve(batch.size() + 1);
+    for (const Entry& entry : batch) {
+      resolved.first.push_back(names.size());
+      for (const Posting& posting : entry.postings) {
+        names.push_back(&posting.account);
+        hashes.push_back(NameIndex::hash_of(posting.account));
+      }
+    }
+    resolved.first.push_back(names.size());
+    resolved.positions.resize(names.size());
+    constexpr std::size_t slot_ahead = 24, account_ahead = 16, name_ahead = 8;
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      if (k + slot_ahead < names.size()) account_index_.prefetch(hashes[k + slot_ahead]);
+      if (k + account_ahead < names.size()) {
+        const std::uint32_t guess = account_index_.candidate(hashes[k + account_ahead]);
+        if (guess != NameIndex::absent) __builtin_prefetch(&accounts_[guess]);
+      }
+      if (k + name_ahead < names.size()) {
+        const std::uint32_t guess = account_index_.candidate(hashes[k + name_ahead]);
+        if (guess != NameIndex::absent) __builtin_prefetch(accounts_[guess].account.name.data());
+      }
+      resolved.positions[k] = account_index_.find(*names[k], hashes[k], account_name_of());
+    }
+    return resolved;
+  }
+  void validate(const Entry& entry, std::span<const std::uint32_t> positions) const;
+  void check_limits(const Entry& entry, std::span<const std::uint32_t> positions) const;
   // The first unit whose postings in entry do not sum to zero, with that sum.
   static std::optional<Amount> unbalanced_unit(const Entry& entry);
   void rollback_to(const Checkpoint& checkpoint);
 
   std::vector<AccountState> accounts_;
-  std::unordered_map<std::string, std::uint32_t> account_index_;
+  NameIndex account_index_;  // account name -> position in accounts_
   std::vector<Entry> entries_;
-  std::unordered_map<std::string, std::uint32_t> entry_index_;
+  NameIndex entry_index_;  // entry id -> position in entries_
+  struct AccountNameOf {
+    const Journal* journal;
+    std::string_view operator()(std::uint32_t position) const { return journal->accounts_[position].account.name; }
+  };
+  struct EntryIdOf {
+    const Journal* journal;
+    std::string_view operator()(std::uint32_t position) const { return journal->entries_[position].id; }
+  };
+  AccountNameOf account_name_of() const { return AccountNameOf{this}; }
+  EntryIdOf entry_id_of() const { return EntryIdOf{this}; }
+  std::uint32_t find_account(std::string_view name) const {
+    return account_index_.find(name, NameIndex::hash_of(name), account_name_of());
+  }
   std::unordered_map<std::string, std::uint32_t> reversed_by_;  // original id -> reversal position
   std::optional<Moment> last_recorded_at_;
 };
 
-inline PostOutcome Journal::apply(Entry entry) {
+inline PostOutcome Journal::apply(Entry entry, std::uint64_t id_hash, std::span<const std::uint32_t> positions) {
   const auto entry_position = static_cast<std::uint32_t>(entries_.size());
-  const auto [slot, inserted] = entry_index_.try_emplace(entry.id, entry_position);  // one hash for both jobs
-  if (!inserted) {
-    if (entries_[slot->second].same_content(entry)) return PostOutcome::already_present;
+  const std::uint32_t existing = entry_index_.find(entry.id, id_hash, entry_id_of());  // one hash for both jobs
+  if (existing != NameIndex::absent) {
+    if (entries_[existing].same_content(entry)) return PostOutcome::already_present;
     throw Error(ErrorCode::conflict, "entry id " + entry.id + " is already used by an entry with other content");
   }
-  AccountPositions positions;
-  try {
-    validate(entry, positions);
-  } catch (...) {
-    entry_index_.erase(slot);
-    throw;
-  }
+  validate(entry, positions);
   if (!entry.reverses.empty()) reversed_by_.emplace(entry.reverses, entry_position);
   last_recorded_at_ = entry.recorded_at;
   entries_.push_back(std::move(entry));
+  entry_index_.insert(id_hash, entry_position);  // after the push: a rollback finds both or neither
   const Entry& stored = entries_.back();
   const int day = day_number(stored.effective_date);
   for (std::size_t i = 0; i < positions.size(); ++i) {  // a throw here is undone by rollback_to
@@ -230,22 +316,27 @@ inline PostOutcome Journal::apply(Entry entry) {
 }
 
 inline std::optional<Amount> Journal::unbalanced_unit(const Entry& entry) {
-  boost::container::small_vector<Amount, 2> sums;
+  struct UnitSum {
+    Unit unit;
+    Decimal sum;
+  };
+  boost::container::small_vector<UnitSum, 2> sums;
   for (const Posting& posting : entry.postings) {
-    const auto sum = std::find_if(sums.begin(), sums.end(), [&](const Amount& s) { return s.unit() == posting.amount.unit(); });
+    const Unit unit = posting.amount.unit();
+    const auto sum = std::find_if(sums.begin(), sums.end(), [&](const UnitSum& s) { return s.unit == unit; });
     if (sum == sums.end()) {
-      sums.push_back(posting.amount);
+      sums.push_back({unit, posting.amount.value()});
     } else {
-      *sum = *sum + posting.amount;
+      sum->sum += posting.amount.value();
     }
   }
-  for (const Amount& sum : sums) {
-    if (!sum.value().is_zero()) return sum;
+  for (const UnitSum& sum : sums) {
+    if (!sum.sum.is_zero()) return Amount(sum.sum, sum.unit);
   }
   return std::nullopt;
 }
 
-inline void Journal::validate(const Entry& entry, AccountPositions& positions) const {
+inline void Journal::validate(const Entry& entry, std::span<const std::uint32_t> positions) const {
   const auto refuse = [&](ErrorCode code, const std::string& reason) {
     return Error(code, "entry " + entry.id + " is refused: " + reason);
   };
@@ -263,15 +354,14 @@ inline void Journal::validate(const Entry& entry, AccountPositions& positions) c
       throw refuse(ErrorCode::conflict, "entry " + entry.reverses + " is already reversed by " + reversed_by(entry.reverses));
     }
   }
-  for (const Posting& posting : entry.postings) {
-    const auto found = account_index_.find(posting.account);
-    if (found == account_index_.end()) throw refuse(ErrorCode::not_found, "no account named " + posting.account);
-    const Account& account = accounts_[found->second].account;
+  for (std::size_t i = 0; i < entry.postings.size(); ++i) {
+    const Posting& posting = entry.postings[i];
+    if (positions[i] == NameIndex::absent) throw refuse(ErrorCode::not_found, "no account named " + posting.account);
+    const Account& account = accounts_[positions[i]].account;
     if (!(posting.amount.unit() == account.unit)) {
       throw refuse(ErrorCode::unit_mismatch, "posting " + posting.amount.to_string() + " to " + account.name +
                                                  ", which holds " + std::string(account.unit.code()));
     }
-    positions.push_back(found->second);
   }
   if (const auto sum = unbalanced_unit(entry)) {
     throw refuse(ErrorCode::unbalanced_entry, "its " + std::string(sum->unit().code()) + " postings sum to " +
@@ -279,7 +369,7 @@ inline void Journal::validate(const Entry& entry, AccountPositions& positions) c
   }
 }
 
-inline void Journal::check_limits(const Entry& entry, const AccountPositions& positions) const {
+inline void Journal::check_limits(const Entry& entry, std::span<const std::uint32_t> positions) const {
   const int day = day_number(entry.effective_date);
   for (std::size_t i = 0; i < positions.size(); ++i) {
     const AccountState& state = accounts_[positions[i]];
@@ -301,17 +391,18 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
     const Entry& entry = entries_.back();
     const auto entry_position = static_cast<std::uint32_t>(entries_.size() - 1);
     for (const Posting& posting : entry.postings) {
-      AccountState& state = accounts_[account_index_.at(posting.account)];
+      AccountState& state = accounts_[find_account(posting.account)];
       if (state.postings.empty() || state.postings.back().entry_position != entry_position) continue;
       state.by_date.add(state.postings.back().day, -state.postings.back().amount);
       state.postings.pop_back();
     }
     if (!entry.reverses.empty()) reversed_by_.erase(entry.reverses);
-    entry_index_.erase(entry.id);
+    entry_index_.erase(NameIndex::hash_of(entry.id), entry_position);
     entries_.pop_back();
   }
   while (accounts_.size() > checkpoint.account_count) {
-    account_index_.erase(accounts_.back().account.name);
+    account_index_.erase(NameIndex::hash_of(accounts_.back().account.name),
+                         static_cast<std::uint32_t>(accounts_.size() - 1));
     accounts_.pop_back();
   }
   last_recorded_at_ = checkpoint.last_recorded_at;

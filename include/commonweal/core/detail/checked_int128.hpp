@@ -15,6 +15,7 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
 
 #include "commonweal/core/error.hpp"
 #include "commonweal/core/rounding_mode.hpp"
@@ -80,12 +81,40 @@ inline int128 checked_scale_up(int128 a, int digits) {
   return checked_multiply(a, pow10_int128[digits]);
 }
 
+// divide_rounded for int64_t (below): the direction is computed arithmetically,
+// without branches, because it depends on the data and a mispredicted branch
+// costs more than the division.
+inline std::int64_t divide_rounded_int64(std::int64_t numerator, std::int64_t divisor, RoundingMode mode) {
+  const std::int64_t quotient = numerator / divisor;
+  const std::int64_t remainder = numerator % divisor;
+  const std::int64_t magnitude = remainder < 0 ? -remainder : remainder;
+  const std::int64_t difference = magnitude - (divisor - magnitude);  // sign of 2|r| - d, no overflow
+  const std::int64_t above_half = static_cast<std::int64_t>(static_cast<std::uint64_t>(-difference) >> 63);
+  const std::int64_t at_half = difference == 0;
+  const std::int64_t inexact = magnitude != 0;
+  const std::int64_t negative = numerator < 0;
+  std::int64_t away = 0;
+  switch (mode) {
+    case RoundingMode::down: away = 0; break;
+    case RoundingMode::up: away = inexact; break;
+    case RoundingMode::floor: away = inexact & negative; break;
+    case RoundingMode::ceiling: away = inexact & (negative ^ 1); break;
+    case RoundingMode::half_even: away = above_half | (at_half & quotient & 1); break;
+    case RoundingMode::half_up: away = above_half | at_half; break;
+    case RoundingMode::half_down: away = above_half; break;
+  }
+  return quotient + away * (1 - 2 * negative);
+}
+
 // The exact quotient numerator / divisor rounded to an integer by mode.
 // divisor must be positive. Works for any signed integer type with C++
 // division semantics (truncation toward zero, remainder takes the sign of
 // the dividend): int64_t, int128 and Boost's int256_t.
 template <class Integer>
 Integer divide_rounded(const Integer& numerator, const Integer& divisor, RoundingMode mode) {
+  if constexpr (std::is_same_v<Integer, std::int64_t>) {
+    return divide_rounded_int64(numerator, divisor, mode);
+  }
   Integer quotient = numerator / divisor;
   Integer remainder = numerator % divisor;
   if (remainder == 0) return quotient;
