@@ -96,27 +96,10 @@ class Journal {
     std::size_t posted = 0;
     try {
       for (const Account& account : accounts_to_open) open_account(account);
-      const std::vector<std::uint64_t> id_hashes = hash_ids(batch);
-      const ResolvedAccounts resolved = resolve_accounts(batch);
-      constexpr std::size_t ahead = 8;  // entry-id index slots are cache misses otherwise
-      for (std::size_t i = 0; i < batch.size(); ++i) {
-        if (i + ahead < batch.size()) {
-          entry_index_.prefetch(id_hashes[i + ahead]);
-          for (std::size_t k = resolved.first[i + ahead]; k < resolved.first[i + ahead + 1]; ++k) {
-            if (resolved.positions[k] != NameIndex::absent) __builtin_prefetch(&accounts_[resolved.positions[k]]);
-          }
-        }
-        if (i + ahead / 2 < batch.size()) {
-          for (std::size_t k = resolved.first[i + ahead / 2]; k < resolved.first[i + ahead / 2 + 1]; ++k) {
-            if (resolved.positions[k] == NameIndex::absent) continue;
-            const AccountState& state = accounts_[resolved.positions[k]];
-            state.by_date.prefetch_latest();
-            if (!state.postings.empty()) __builtin_prefetch(&state.postings.back() + 1);
-          }
-        }
-        const std::span<const std::uint32_t> positions(resolved.positions.data() + resolved.first[i],
-                                                       resolved.first[i + 1] - resolved.first[i]);
-        posted += apply(std::move(batch[i]), id_hashes[i], positions) == PostOutcome::posted ? 1 : 0;
+      // In chunks, so that the hashes and resolved accounts stay in the cache.
+      constexpr std::size_t chunk_size = 4096;
+      for (std::size_t first = 0; first < batch.size(); first += chunk_size) {
+        posted += post_chunk(std::span<Entry>(batch).subspan(first, std::min(chunk_size, batch.size() - first)));
       }
     } catch (...) {
       rollback_to(checkpoint);
@@ -214,6 +197,36 @@ class Journal {
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
 
   using AccountPositions = boost::container::small_vector<std::uint32_t, 4>;
+  // Posts a chunk of a batch: ids hashed and accounts resolved first, then
+  // each entry applied while the index slots and account states of the ones
+  // a few places ahead are prefetched (on a large journal each is a cache miss).
+  std::size_t post_chunk(std::span<Entry> chunk) {
+    const std::vector<std::uint64_t> id_hashes = hash_ids(chunk);
+    const ResolvedAccounts resolved = resolve_accounts(chunk);
+    constexpr std::size_t ahead = 8;
+    std::size_t posted = 0;
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      if (i + ahead < chunk.size()) {
+        entry_index_.prefetch(id_hashes[i + ahead]);
+        for (std::size_t k = resolved.first[i + ahead]; k < resolved.first[i + ahead + 1]; ++k) {
+          if (resolved.positions[k] != NameIndex::absent) __builtin_prefetch(&accounts_[resolved.positions[k]]);
+        }
+      }
+      if (i + ahead / 2 < chunk.size()) {
+        for (std::size_t k = resolved.first[i + ahead / 2]; k < resolved.first[i + ahead / 2 + 1]; ++k) {
+          if (resolved.positions[k] == NameIndex::absent) continue;
+          const AccountState& state = accounts_[resolved.positions[k]];
+          state.by_date.prefetch_latest();
+          if (!state.postings.empty()) __builtin_prefetch(&state.postings.back() + 1);
+        }
+      }
+      const std::span<const std::uint32_t> positions(resolved.positions.data() + resolved.first[i],
+                                                     resolved.first[i + 1] - resolved.first[i]);
+      posted += apply(std::move(chunk[i]), id_hashes[i], positions) == PostOutcome::posted ? 1 : 0;
+    }
+    return posted;
+  }
+
   PostOutcome apply(Entry entry) {
     const std::uint64_t id_hash = NameIndex::hash_of(entry.id);
     AccountPositions positions;
@@ -223,7 +236,7 @@ class Journal {
   // positions: each posting's account (NameIndex::absent if there is none), resolved beforehand.
   PostOutcome apply(Entry entry, std::uint64_t id_hash, std::span<const std::uint32_t> positions);
 
-  static std::vector<std::uint64_t> hash_ids(const std::vector<Entry>& batch) {
+  static std::vector<std::uint64_t> hash_ids(std::span<const Entry> batch) {
     std::vector<std::uint64_t> hashes(batch.size());
     for (std::size_t i = 0; i < batch.size(); ++i) hashes[i] = NameIndex::hash_of(batch[i].id);
     return hashes;
@@ -235,7 +248,7 @@ class Journal {
   // Every posting's account, looked up in a pipeline: the index slot, the
   // account and its name are prefetched a few postings ahead, because on a
   // large batch each of them is a cache miss.
-  ResolvedAccounts resolve_accounts(const std::vector<Entry>& batch) const {
+  ResolvedAccounts resolve_accounts(std::span<const Entry> batch) const {
     ResolvedAccounts resolved;
     std::vector<const std::string*> names;
     std::vector<std::uint64_t> hashes;
