@@ -16,8 +16,8 @@ build="$root/build-fuzz"
 seconds=${FUZZ_SECONDS:-20}
 jobs=${FUZZ_JOBS:-2}
 compiler=${CXX_FUZZ:-clang++-14}
-fuzzers=(decimal_parse_fuzzer date_parse_fuzzer)
-declare -A corpus=([decimal_parse_fuzzer]=decimal [date_parse_fuzzer]=date)
+fuzzers=(decimal_parse_fuzzer date_parse_fuzzer csv_import_fuzzer)
+declare -A corpus=([decimal_parse_fuzzer]=decimal [date_parse_fuzzer]=date [csv_import_fuzzer]=csv)
 
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "fuzz-smoke: FUZZ_SECONDS must be a positive integer" >&2; exit 2; }
 
