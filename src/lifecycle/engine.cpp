@@ -8,6 +8,8 @@
 #include <tuple>
 #include <unordered_set>
 
+#include <boost/container/small_vector.hpp>
+
 namespace commonweal {
 namespace {
 
@@ -317,7 +319,7 @@ namespace {
 
 // What the journal holds for one derivation key: its entries, oldest first.
 struct Held {
-  std::vector<const Entry*> entries;
+  boost::container::small_vector<const Entry*, 2> entries;  // most keys have one entry: no allocation
   bool desired = false;
 
   const Entry& latest() const { return *entries.back(); }
@@ -345,6 +347,13 @@ std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vect
   std::unordered_map<std::string_view, Held> held;
   std::vector<std::string_view> held_order;
   const auto journal_entries = journal_.entries();
+  std::size_t held_count = 0;
+  for (const std::string& citizen : citizens) {
+    const auto positions = entries_by_citizen_.find(citizen);
+    if (positions != entries_by_citizen_.end()) held_count += positions->second.size();
+  }
+  held.reserve(held_count);
+  held_order.reserve(held_count);
   for (const std::string& citizen : citizens) {
     const auto positions = entries_by_citizen_.find(citizen);
     if (positions == entries_by_citizen_.end()) continue;
