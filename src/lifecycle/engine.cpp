@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <iterator>
 #include <tuple>
 #include <unordered_set>
 
@@ -421,31 +422,70 @@ std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vect
   return entries;
 }
 
+namespace {
+
+// The citizens split into groups that exchange hours among themselves (the
+// set is already closed under exchange partners); most groups are one citizen.
+std::vector<std::set<std::string>> exchange_groups(
+    const std::set<std::string>& citizens,
+    const std::unordered_map<std::string, std::vector<std::string>>& partners) {
+  std::vector<std::set<std::string>> groups;
+  std::unordered_set<std::string_view> placed;
+  for (const std::string& first : citizens) {
+    if (placed.count(first) != 0) continue;
+    std::set<std::string>& group = groups.emplace_back();
+    std::vector<std::string_view> queue{first};
+    placed.insert(first);
+    while (!queue.empty()) {
+      const std::string_view id = queue.back();
+      queue.pop_back();
+      group.emplace(id);
+      const auto found = partners.find(std::string(id));
+      if (found == partners.end()) continue;
+      for (const std::string& partner : found->second) {
+        if (placed.insert(partner).second) queue.push_back(partner);
+      }
+    }
+  }
+  return groups;
+}
+
+}  // namespace
+
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
                                       const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
-  std::vector<DerivedEntry> desired;
-  try {
-    desired = derive(state, citizens, clock, nullptr);
-  } catch (const Refusal& refusal) {
-    if (batch == nullptr) throw;
-    // Name the input row: the refused event itself if new, else the earliest new event that led to it.
-    const Event* blamed = nullptr;
-    for (const Event& event : batch->events) {
-      if (event.id == refusal.event_id()) {
-        blamed = &event;
-        break;
-      }
-      if (blamed == nullptr || event.date < blamed->date) blamed = &event;
-    }
-    if (blamed == nullptr) throw;
-    const std::string message = blamed->id == refusal.event_id()
-                                    ? refusal.what()
-                                    : std::string("importing event ") + blamed->id + " would make an earlier event break a rule: " +
-                                          refusal.what();
-    throw Refusal(blamed->id, blamed->source + ": " + message);
-  }
+  // Each group is derived and diffed on its own: a small working set that stays in the cache.
   ChangeSummary summary;
-  std::vector<Entry> entries = diff(citizens, std::move(desired), recorded_at, summary);
+  std::vector<Entry> entries;
+  std::size_t events = 0;
+  for (const std::string& id : citizens) events += state.citizens.at(id).events.size();
+  entries.reserve(events * 2);  // most events derive one or two entries
+  for (const std::set<std::string>& group : exchange_groups(citizens, state.exchange_partners)) {
+    std::vector<DerivedEntry> desired;
+    try {
+      desired = derive(state, group, clock, nullptr);
+    } catch (const Refusal& refusal) {
+      if (batch == nullptr) throw;
+      // Name the input row: the refused event itself if new, else the group's earliest new event.
+      const Event* blamed = nullptr;
+      for (const Event& event : batch->events) {
+        if (event.id == refusal.event_id()) {
+          blamed = &event;
+          break;
+        }
+        const bool in_group = group.count(event.citizen) != 0 || group.count(event.counterparty) != 0;
+        if (in_group && (blamed == nullptr || event.date < blamed->date)) blamed = &event;
+      }
+      if (blamed == nullptr) throw;
+      const std::string message = blamed->id == refusal.event_id()
+                                      ? refusal.what()
+                                      : std::string("importing event ") + blamed->id +
+                                            " would make an earlier event break a rule: " + refusal.what();
+      throw Refusal(blamed->id, blamed->source + ": " + message);
+    }
+    std::vector<Entry> group_entries = diff(group, std::move(desired), recorded_at, summary);
+    std::move(group_entries.begin(), group_entries.end(), std::back_inserter(entries));
+  }
   std::vector<Account> new_accounts;
   std::unordered_set<std::string_view> seen;
   for (const Entry& entry : entries) {
