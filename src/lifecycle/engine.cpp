@@ -119,6 +119,8 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     if (!incoming.region.empty()) known.region = incoming.region;
   }
 
+  staged.event_citizen.reserve(staged.event_citizen.size() + batch.events.size());
+  auto citizen = staged.citizens.end();  // the previous row's citizen: files often list a citizen's events together
   for (const Event& incoming : batch.events) {
     if (const auto existing = staged.event_citizen.find(incoming.id); existing != staged.event_citizen.end()) {
       const std::vector<Event>& events = staged.citizens.at(existing->second).events;
@@ -129,7 +131,8 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
       }
       continue;  // the same event again: a no-op
     }
-    const auto citizen = staged.citizens.find(incoming.citizen);
+    const bool same_citizen = citizen != staged.citizens.end() && citizen->first == incoming.citizen;
+    if (!same_citizen) citizen = staged.citizens.find(incoming.citizen);
     if (citizen == staged.citizens.end()) {
       errors.add(incoming.source, "citizen", "unknown citizen " + incoming.citizen);
       continue;
@@ -175,7 +178,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     stored.sequence = staged.next_sequence++;
     staged.event_citizen.emplace(stored.id, stored.citizen);
     if (!stored.corrects.empty()) staged.corrected_by.emplace(stored.corrects, stored.id);
-    affected.insert(stored.citizen);
+    if (!same_citizen) affected.insert(stored.citizen);
     if (stored.kind == EventKind::exchange) {
       affected.insert(stored.counterparty);
       staged.exchange_partners[stored.citizen].push_back(stored.counterparty);
