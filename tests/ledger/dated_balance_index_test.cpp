@@ -18,7 +18,9 @@ TEST_CASE("balance_through and minimum_from equal a brute-force model") {
     const Decimal amount = Decimal::from_coefficient(static_cast<std::int64_t>(random() % 20001) - 10000, 2);
     index.add(day, amount);
     model[day] += amount;
+    if (step % 74 == 0) index.refresh();  // queries run on a fresh tree and on a stale one alike
     if (step % 37 != 0) continue;
+    if (step % 74 == 0) CHECK(!index.stale());
     const int probe = static_cast<int>(random() % 1100) - 50;
     Decimal expected;
     for (const auto& [model_day, total] : model) {
@@ -40,6 +42,20 @@ TEST_CASE("balance_through and minimum_from equal a brute-force model") {
   Decimal sum;
   for (const auto& entry : model) sum += entry.second;
   CHECK(index.total() == sum);
+}
+
+TEST_CASE("back-dated days leave the tree stale until refresh, and answers stay right") {
+  DatedBalanceIndex index;
+  index.add(10, Decimal(5));
+  index.add(30, Decimal(4));
+  CHECK(!index.stale());
+  index.add(20, Decimal(-8));  // a new day before the latest
+  CHECK(index.stale());
+  CHECK(index.balance_through(25) == Decimal(-3));
+  index.refresh();
+  CHECK(!index.stale());
+  CHECK(index.balance_through(25) == Decimal(-3));
+  CHECK(index.balance_through(30) == Decimal(1));
 }
 
 TEST_CASE("minimum_from names the day of the lowest balance") {

@@ -5,8 +5,9 @@
 // - balance_through(day) is the sum of every amount added on or before day,
 //   in O(log d) where d is the number of distinct days (a Fenwick tree over
 //   the sorted days).
-// - add() is O(log d) for a day already present or later than every other,
-//   and O(d) for a new day earlier than the latest (the tree is rebuilt).
+// - add() is O(log d) for a day already present or later than every other;
+//   a new day earlier than the latest marks the tree stale, and refresh()
+//   rebuilds it once in O(d), however many such days a batch brought.
 // - minimum_from(day) gives the lowest balance on any day from day on, in
 //   O(log d + days after it): what a limit check needs.
 // Constraints
@@ -34,31 +35,44 @@ class DatedBalanceIndex {
     total_ += amount;
     if (!days_.empty() && days_.back() == day) {  // the common case: another amount on the latest day
       nodes_.back().day_total = detail::checked_add(nodes_.back().day_total, value);
-      nodes_.back().tree = detail::checked_add(nodes_.back().tree, value);  // the last node has no parent
+      if (!stale_) nodes_.back().tree = detail::checked_add(nodes_.back().tree, value);  // the last node has no parent
       return;
     }
     const auto position = std::lower_bound(days_.begin(), days_.end(), day);
     const auto index = static_cast<std::size_t>(position - days_.begin());
     if (position != days_.end() && *position == day) {
       nodes_[index].day_total = detail::checked_add(nodes_[index].day_total, value);
+      if (stale_) return;
       for (std::size_t node = index + 1; node <= nodes_.size(); node += lowest_bit(node)) {
         nodes_[node - 1].tree = detail::checked_add(nodes_[node - 1].tree, value);
       }
       return;
     }
     days_.insert(position, day);
-    if (index == nodes_.size()) {
+    if (stale_) {
+      nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(index), Node{value, 0});
+    } else if (index == nodes_.size()) {
       const std::size_t node = index + 1;
       detail::int128 tree = value;
       for (std::size_t child = node - 1; child > node - lowest_bit(node); child -= lowest_bit(child)) {
         tree = detail::checked_add(tree, nodes_[child - 1].tree);
       }
       nodes_.push_back({value, tree});
-    } else {
+    } else {  // a new day before the latest: the tree is rebuilt once, by refresh(), not now
       nodes_.insert(nodes_.begin() + static_cast<std::ptrdiff_t>(index), Node{value, 0});
-      rebuild_tree();
+      stale_ = true;
     }
   }
+
+  // Rebuilds the tree after back-dated days were added, in O(d). The journal
+  // calls it at the end of every post and batch, so readers never see a stale
+  // tree; a query on a stale one is still right, by summing day totals.
+  void refresh() {
+    if (!stale_) return;
+    rebuild_tree();
+    stale_ = false;
+  }
+  bool stale() const { return stale_; }
 
   // Brings the latest day and its node into the cache, where the next add most likely goes.
   void prefetch_latest() const {
@@ -106,6 +120,10 @@ class DatedBalanceIndex {
 
   detail::int128 prefix_sum(std::size_t count) const {
     detail::int128 sum = 0;
+    if (stale_) {  // the tree is out of date: sum the day totals themselves
+      for (std::size_t i = 0; i < count; ++i) sum = detail::checked_add(sum, nodes_[i].day_total);
+      return sum;
+    }
     for (std::size_t node = count; node > 0; node -= lowest_bit(node)) sum = detail::checked_add(sum, nodes_[node - 1].tree);
     return sum;
   }
@@ -132,6 +150,7 @@ class DatedBalanceIndex {
   std::vector<Node> nodes_;
   Decimal total_;
   int scale_ = 0;
+  bool stale_ = false;  // back-dated days were added since the tree was last built
 };
 
 }  // namespace commonweal

@@ -74,7 +74,9 @@ class Journal {
   PostOutcome post(Entry entry) {
     const Checkpoint checkpoint = make_checkpoint();
     try {
-      return apply(std::move(entry));
+      const PostOutcome outcome = apply(std::move(entry));
+      refresh_indexes();
+      return outcome;
     } catch (...) {
       rollback_to(checkpoint);
       throw;
@@ -101,6 +103,7 @@ class Journal {
       for (std::size_t first = 0; first < batch.size(); first += chunk_size) {
         posted += post_chunk(std::span<Entry>(batch).subspan(first, std::min(chunk_size, batch.size() - first)));
       }
+      refresh_indexes();
     } catch (...) {
       rollback_to(checkpoint);
       throw;
@@ -192,6 +195,14 @@ class Journal {
     const std::uint32_t found = find_account(name);
     if (found == NameIndex::absent) throw Error(ErrorCode::not_found, "no account named " + std::string(name));
     return found;
+  }
+
+  // Rebuilds the balance indexes that back-dated postings left stale.
+  void refresh_indexes() {
+    for (const std::uint32_t position : stale_accounts_) {
+      if (position < accounts_.size()) accounts_[position].by_date.refresh();
+    }
+    stale_accounts_.clear();
   }
 
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
@@ -301,6 +312,7 @@ class Journal {
     return account_index_.find(name, NameIndex::hash_of(name), account_name_of());
   }
   std::unordered_map<std::string, std::uint32_t> reversed_by_;  // original id -> reversal position
+  std::vector<std::uint32_t> stale_accounts_;  // accounts whose balance index awaits refresh()
   std::optional<Moment> last_recorded_at_;
 };
 
@@ -321,7 +333,9 @@ inline PostOutcome Journal::apply(Entry entry, std::uint64_t id_hash, std::span<
   for (std::size_t i = 0; i < positions.size(); ++i) {  // a throw here is undone by rollback_to
     AccountState& state = accounts_[positions[i]];
     const Decimal& amount = stored.postings[i].amount.value();
+    const bool was_stale = state.by_date.stale();
     state.by_date.add(day, amount);
+    if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(positions[i]);
     state.postings.push_back({entry_position, day, amount});
   }
   check_limits(entries_.back(), positions);  // on failure post() rolls back
@@ -406,13 +420,16 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
     for (const Posting& posting : entry.postings) {
       AccountState& state = accounts_[find_account(posting.account)];
       if (state.postings.empty() || state.postings.back().entry_position != entry_position) continue;
+      const bool was_stale = state.by_date.stale();
       state.by_date.add(state.postings.back().day, -state.postings.back().amount);
+      if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(static_cast<std::uint32_t>(&state - accounts_.data()));
       state.postings.pop_back();
     }
     if (!entry.reverses.empty()) reversed_by_.erase(entry.reverses);
     entry_index_.erase(NameIndex::hash_of(entry.id), entry_position);
     entries_.pop_back();
   }
+  refresh_indexes();
   while (accounts_.size() > checkpoint.account_count) {
     account_index_.erase(NameIndex::hash_of(accounts_.back().account.name),
                          static_cast<std::uint32_t>(accounts_.size() - 1));
