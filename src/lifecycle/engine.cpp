@@ -4,7 +4,6 @@
 #include "commonweal/core/input_errors.hpp"
 
 #include <algorithm>
-#include <deque>
 #include <iterator>
 #include <tuple>
 #include <unordered_set>
@@ -45,6 +44,33 @@ std::vector<Posting> difference(const std::vector<Posting>& desired, const std::
   for (const Posting& posting : held) both.push_back({posting.account, -posting.amount});
   return normalised(both);
 }
+
+// The citizens, with everyone they exchange hours with (and so on), split
+// into groups that exchange only among themselves; most groups are one citizen.
+std::vector<std::set<std::string>> exchange_groups(
+    const std::set<std::string>& citizens,
+    const std::unordered_map<std::string, std::vector<std::string>>& partners) {
+  std::vector<std::set<std::string>> groups;
+  std::unordered_set<std::string_view> placed;
+  for (const std::string& first : citizens) {
+    if (placed.count(first) != 0) continue;
+    std::set<std::string>& group = groups.emplace_back();
+    std::vector<std::string_view> queue{first};
+    placed.insert(first);
+    while (!queue.empty()) {
+      const std::string_view id = queue.back();
+      queue.pop_back();
+      group.emplace(id);
+      const auto found = partners.find(std::string(id));
+      if (found == partners.end()) continue;
+      for (const std::string& partner : found->second) {
+        if (placed.insert(partner).second) queue.push_back(partner);
+      }
+    }
+  }
+  return groups;
+}
+
 
 class StateMap final : public CitizenStates {
  public:
@@ -200,7 +226,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
   errors.throw_if_any();
 
   const ChangeSummary posted =
-      derive_and_post(staged, with_exchange_partners(staged, affected), clock_, recorded_at, &batch);
+      derive_and_post(staged, affected, clock_, recorded_at, &batch);
   summary.entries_posted = posted.entries_posted;
   summary.adjustments = posted.adjustments;
   state_ = std::move(staged);
@@ -238,26 +264,13 @@ ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
 std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
   if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
   std::vector<Explanation> explanations;
-  derive(state_, with_exchange_partners(state_, {citizen_id}), clock_, &explanations);
+  derive(state_, exchange_groups({citizen_id}, state_.exchange_partners).front(), clock_, &explanations);
   const std::string prefix = citizen_id + "/";
   std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
   return explanations;
 }
 
 // ------------------------------------------------------------------ derive
-
-std::set<std::string> Engine::with_exchange_partners(const State& state, std::set<std::string> citizens) const {
-  std::deque<std::string> queue(citizens.begin(), citizens.end());
-  while (!queue.empty()) {
-    const auto partners = state.exchange_partners.find(queue.front());
-    queue.pop_front();
-    if (partners == state.exchange_partners.end()) continue;
-    for (const std::string& partner : partners->second) {
-      if (citizens.insert(partner).second) queue.push_back(partner);
-    }
-  }
-  return citizens;
-}
 
 std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std::string>& citizens,
                                          const std::optional<Date>& clock,
@@ -425,45 +438,19 @@ std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vect
   return entries;
 }
 
-namespace {
-
-// The citizens split into groups that exchange hours among themselves (the
-// set is already closed under exchange partners); most groups are one citizen.
-std::vector<std::set<std::string>> exchange_groups(
-    const std::set<std::string>& citizens,
-    const std::unordered_map<std::string, std::vector<std::string>>& partners) {
-  std::vector<std::set<std::string>> groups;
-  std::unordered_set<std::string_view> placed;
-  for (const std::string& first : citizens) {
-    if (placed.count(first) != 0) continue;
-    std::set<std::string>& group = groups.emplace_back();
-    std::vector<std::string_view> queue{first};
-    placed.insert(first);
-    while (!queue.empty()) {
-      const std::string_view id = queue.back();
-      queue.pop_back();
-      group.emplace(id);
-      const auto found = partners.find(std::string(id));
-      if (found == partners.end()) continue;
-      for (const std::string& partner : found->second) {
-        if (placed.insert(partner).second) queue.push_back(partner);
-      }
-    }
-  }
-  return groups;
-}
-
-}  // namespace
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
                                       const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
   // Each group is derived and diffed on its own: a small working set that stays in the cache.
   ChangeSummary summary;
   std::vector<Entry> entries;
+  const std::vector<std::set<std::string>> groups = exchange_groups(citizens, state.exchange_partners);
   std::size_t events = 0;
-  for (const std::string& id : citizens) events += state.citizens.at(id).events.size();
+  for (const auto& group : groups) {
+    for (const std::string& id : group) events += state.citizens.at(id).events.size();
+  }
   entries.reserve(events * 2);  // most events derive one or two entries
-  for (const std::set<std::string>& group : exchange_groups(citizens, state.exchange_partners)) {
+  for (const std::set<std::string>& group : groups) {
     std::vector<DerivedEntry> desired;
     try {
       desired = derive(state, group, clock, nullptr);

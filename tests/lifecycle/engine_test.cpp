@@ -117,7 +117,7 @@ TEST_CASE("whatever order imports and advances come in, the current view is the 
     piecemeal.advance(parse_date("2030-04-05"), at_second(++second));
     CHECK(all_statements(piecemeal) == all_statements(at_once));
     CHECK(piecemeal.journal().check_invariants().empty());
-    for (const std::string& account : {"fund:social", "fund:pension", "fund:writeoff", "fund:care", "citizen:A:social",
+    for (const char* account : {"fund:social", "fund:pension", "fund:writeoff", "fund:care", "citizen:A:social",
                                        "citizen:B:time", "citizen:D:social"}) {
       if (at_once.journal().has_account(account)) CHECK(piecemeal.journal().balance(account) == at_once.journal().balance(account));
     }

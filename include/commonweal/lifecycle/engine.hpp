@@ -130,9 +130,9 @@ class Engine {
 
   std::vector<DerivedEntry> derive(const State& state, const std::set<std::string>& citizens,
                                    const std::optional<Date>& clock, std::vector<Explanation>* explanations) const;
-  std::set<std::string> with_exchange_partners(const State& state, std::set<std::string> citizens) const;
   std::vector<Entry> diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
                           Moment recorded_at, ChangeSummary& summary) const;
+  // citizens: those whose lives changed; their exchange partners are added.
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
                                 const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);
 

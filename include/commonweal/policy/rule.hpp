@@ -39,8 +39,7 @@ struct CitizenState {
 };
 
 struct DerivedEntry {
-  std::string key;      // stable across re-derivations: "C1/E1/R1", "C1/R8/2024-25"
-  std::string citizen;  // whose life produced it
+  std::string key;      // stable across re-derivations: "C1/E1/R1", "C1/R8/2024-25"; the citizen comes first
   Date date;
   std::string code;     // what the statement groups by: "R1:income_tax", "R8"
   std::string memo;
@@ -121,9 +120,9 @@ class RuleContext {
   void emit(DerivedEntry entry) { out_.push_back(std::move(entry)); }
 
   // A two-posting entry: amount to `to`, from `from`.
-  void emit_transfer(std::string key, const std::string& citizen, const Date& day, std::string code, std::string memo,
+  void emit_transfer(std::string key, const Date& day, std::string code, std::string memo,
                      std::string to, std::string from, const Decimal& amount, Unit unit) {
-    DerivedEntry entry{std::move(key), citizen, day, std::move(code), std::move(memo), {}};
+    DerivedEntry entry{std::move(key), day, std::move(code), std::move(memo), {}};
     entry.postings.reserve(2);
     entry.postings.push_back({std::move(to), Amount(amount, unit)});
     entry.postings.push_back({std::move(from), Amount(-amount, unit)});

@@ -22,13 +22,13 @@ class Contribution final : public EventRule {
     const std::string& id = event.citizen;
     if (event.amount.is_zero()) return;
     context.begin(event_key(event, "R1.memo"), "R1");
-    context.emit_transfer(event_key(event, "R1.memo"), id, event.date, "R1.memo:" + event.code, event.id,
+    context.emit_transfer(event_key(event, "R1.memo"), event.date, "R1.memo:" + event.code, event.id,
                           accounts::memo_citizen(id, "taxes"), accounts::memo_total("taxes", event.code),
                           event.amount, currency);
     if (event.code == "care_levy") {
       context.begin(event_key(event, "R1.care"), "R1");
       context.note_input("care levy paid " + event.amount.to_string() + ": all of it goes to the care pot");
-      context.emit_transfer(event_key(event, "R1.care"), id, event.date, "R1.care", event.id, accounts::care(id),
+      context.emit_transfer(event_key(event, "R1.care"), event.date, "R1.care", event.id, accounts::care(id),
                             std::string(accounts::fund_care), event.amount, currency);
       state.care += event.amount;
       return;
@@ -40,7 +40,7 @@ class Contribution final : public EventRule {
     if (!share) return;
     const Decimal credit = context.multiply(*share, event.amount, currency.scale(), RoundingMode::half_even);
     if (credit.is_zero()) return;
-    context.emit_transfer(event_key(event, "R1"), id, event.date, "R1:" + event.code, event.id, accounts::social(id),
+    context.emit_transfer(event_key(event, "R1"), event.date, "R1:" + event.code, event.id, accounts::social(id),
                           std::string(accounts::fund_social), credit, currency);
     state.social += credit;
   }

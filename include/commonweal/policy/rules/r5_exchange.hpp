@@ -31,7 +31,7 @@ class Exchange final : public EventRule {
       refuse(event, event.counterparty + " would have " + payer_after.rounded(2, RoundingMode::down).to_string() +
                         " hours, below the credit limit of " + (-limit).rounded(2, RoundingMode::down).to_string());
     }
-    context.emit_transfer(event_key(event, "R5"), event.citizen, event.date, "R5:" + event.code, event.id,
+    context.emit_transfer(event_key(event, "R5"), event.date, "R5:" + event.code, event.id,
                           accounts::time(event.citizen), accounts::time(event.counterparty), hours, Unit::hour());
     state.time += hours;
     payer->time -= hours;

@@ -23,13 +23,13 @@ class PersonalBudget final : public EventRule {
     context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
                        " on " + format_date(event.date));
     if (event.kind == EventKind::budget_grant) {
-      context.emit_transfer(event_key(event, "R6"), id, event.date, "R6.grant:" + event.code, event.id,
+      context.emit_transfer(event_key(event, "R6"), event.date, "R6.grant:" + event.code, event.id,
                             accounts::budget_council(id), accounts::council(event.code), event.amount, currency);
       state.budget_council += event.amount;
       return;
     }
     if (event.kind == EventKind::budget_topup) {
-      context.emit_transfer(event_key(event, "R6"), id, event.date, "R6.topup:" + event.code, event.id,
+      context.emit_transfer(event_key(event, "R6"), event.date, "R6.topup:" + event.code, event.id,
                             accounts::budget_own(id), std::string(accounts::world), event.amount, currency);
       state.budget_own += event.amount;
       return;
@@ -47,7 +47,7 @@ class PersonalBudget final : public EventRule {
     const Decimal from_council = event.amount < state.budget_council ? event.amount : state.budget_council;
     const Decimal from_own = event.amount - from_council;
     const Unit currency = context.currency();
-    DerivedEntry entry{event_key(event, "R6"), event.citizen, event.date, "R6.spend:" + event.code, event.id, {}};
+    DerivedEntry entry{event_key(event, "R6"), event.date, "R6.spend:" + event.code, event.id, {}};
     entry.postings.push_back({accounts::provider(event.counterparty), Amount(event.amount, currency)});
     if (!from_council.is_zero()) entry.postings.push_back({accounts::budget_council(event.citizen), Amount(-from_council, currency)});
     if (!from_own.is_zero()) entry.postings.push_back({accounts::budget_own(event.citizen), Amount(-from_own, currency)});

@@ -22,7 +22,7 @@ class LearningAccount final : public EventRule {
     context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
                        " on " + format_date(event.date));
     if (event.kind == EventKind::learning_grant) {
-      context.emit_transfer(event_key(event, "R7"), id, event.date, "R7.grant:" + event.code, event.id,
+      context.emit_transfer(event_key(event, "R7"), event.date, "R7.grant:" + event.code, event.id,
                             accounts::learning(id), std::string(accounts::fund_learning), event.amount, currency);
       state.learning += event.amount;
       return;
@@ -34,7 +34,7 @@ class LearningAccount final : public EventRule {
       refuse(event, "the learning account holds " + state.learning.to_string() + ", less than " + event.amount.to_string() +
                         " to pay provider " + event.counterparty);
     }
-    context.emit_transfer(event_key(event, "R7"), id, event.date, "R7.spend:" + event.code, event.id,
+    context.emit_transfer(event_key(event, "R7"), event.date, "R7.spend:" + event.code, event.id,
                           accounts::provider(event.counterparty), accounts::learning(id), event.amount, currency);
     state.learning -= event.amount;
   }

@@ -41,7 +41,7 @@ class Indexation final : public ScheduledRule {
     if (balance.sign() < 0 && !context.flag("index_deficits", year.first_day())) return;
     const Decimal amount = context.multiply(balance, rate, context.currency().scale(), RoundingMode::half_even);
     if (amount.is_zero()) return;
-    context.emit_transfer(key, id, operation.date, "R8", "indexation " + year.label(), accounts::social(id),
+    context.emit_transfer(key, operation.date, "R8", "indexation " + year.label(), accounts::social(id),
                           std::string(accounts::fund_social), amount, context.currency());
     state.social += amount;
   }

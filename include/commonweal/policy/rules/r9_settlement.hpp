@@ -55,10 +55,10 @@ class Settlement final : public ScheduledRule {
                                                   " needs annuity_divisor, which has no positive value then");
       }
       state.weekly_supplement = context.divide(balance, *divisor * Decimal(52), currency.scale(), RoundingMode::half_even);
-      context.emit_transfer(key, id, operation.date, "R9", "settled into the pension", std::string(accounts::fund_pension),
+      context.emit_transfer(key, operation.date, "R9", "settled into the pension", std::string(accounts::fund_pension),
                             accounts::social(id), balance, currency);
     } else if (balance.sign() < 0) {
-      context.emit_transfer(key, id, operation.date, "R9", "deficit written off", accounts::social(id),
+      context.emit_transfer(key, operation.date, "R9", "deficit written off", accounts::social(id),
                             std::string(accounts::fund_writeoff), -balance, currency);
     }
     state.social = Decimal();
