@@ -142,13 +142,11 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
   pension.state_pension_age_date = rules::state_pension_age_date(citizen, parameters);
   const std::optional<Date> clock = engine.clock_as_known_at(window.known_at);
   const Date period_end = date_from_day_number(window.end_day);
-  const auto divisor_times_weeks = [&]() -> std::optional<Decimal> {
-    const auto divisor = parameters.number_at("annuity_divisor", *pension.state_pension_age_date);
-    if (!divisor || divisor->sign() <= 0) return std::nullopt;
-    return *divisor * Decimal(52);
-  };
   if (!pension.state_pension_age_date) return;
   const Date due = *pension.state_pension_age_date;
+  std::optional<Decimal> divisor = parameters.number_at("annuity_divisor", due);  // R9 looks it up at the date due
+  if (divisor && divisor->sign() <= 0) divisor.reset();
+  if (divisor) divisor = *divisor * Decimal(52);  // weeks in the year of the annuity
   pension.settled = due <= period_end && clock && due <= *clock && citizen.alive_on(due);
   if (pension.settled) {
     Decimal settled_amount;
@@ -156,7 +154,6 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
                    [&](const Entry& entry, const AccountPosting& posting, bool) {
                      if (code_rule(entry.code) == "R9") settled_amount -= posting.amount;
                    });
-    const auto divisor = divisor_times_weeks();
     if (settled_amount.sign() > 0 && divisor) {
       pension.weekly_supplement = Decimal::divide(settled_amount, *divisor, 2, RoundingMode::half_even);
     }
@@ -164,7 +161,6 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
   }
   const bool died = citizen.death_date && *citizen.death_date <= period_end;
   const Decimal& balance = statement.social_account.closing_balance;
-  const auto divisor = divisor_times_weeks();
   if (!died && balance.sign() > 0 && divisor) {
     pension.projected_weekly_supplement = Decimal::divide(balance, *divisor, 2, RoundingMode::half_even);
   }
