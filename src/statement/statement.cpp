@@ -144,9 +144,10 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
   const Date period_end = date_from_day_number(window.end_day);
   if (!pension.state_pension_age_date) return;
   const Date due = *pension.state_pension_age_date;
-  std::optional<Decimal> divisor = parameters.number_at("annuity_divisor", due);  // R9 looks it up at the date due
-  if (divisor && divisor->sign() <= 0) divisor.reset();
-  if (divisor) divisor = *divisor * Decimal(52);  // weeks in the year of the annuity
+  // annuity_divisor x 52, as R9 uses it, looked up at the date due; none if it has no positive value.
+  std::optional<Decimal> divisor_weeks = parameters.number_at("annuity_divisor", due);
+  if (divisor_weeks && divisor_weeks->sign() <= 0) divisor_weeks.reset();
+  if (divisor_weeks) divisor_weeks = *divisor_weeks * Decimal(52);
   pension.settled = due <= period_end && clock && due <= *clock && citizen.alive_on(due);
   if (pension.settled) {
     Decimal settled_amount;
@@ -154,15 +155,15 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
                    [&](const Entry& entry, const AccountPosting& posting, bool) {
                      if (code_rule(entry.code) == "R9") settled_amount -= posting.amount;
                    });
-    if (settled_amount.sign() > 0 && divisor) {
-      pension.weekly_supplement = Decimal::divide(settled_amount, *divisor, 2, RoundingMode::half_even);
+    if (settled_amount.sign() > 0 && divisor_weeks) {
+      pension.weekly_supplement = Decimal::divide(settled_amount, *divisor_weeks, 2, RoundingMode::half_even);
     }
     return;
   }
   const bool died = citizen.death_date && *citizen.death_date <= period_end;
   const Decimal& balance = statement.social_account.closing_balance;
-  if (!died && balance.sign() > 0 && divisor) {
-    pension.projected_weekly_supplement = Decimal::divide(balance, *divisor, 2, RoundingMode::half_even);
+  if (!died && balance.sign() > 0 && divisor_weeks) {
+    pension.projected_weekly_supplement = Decimal::divide(balance, *divisor_weeks, 2, RoundingMode::half_even);
   }
 }
 
