@@ -100,6 +100,86 @@ std::vector<const Event*> Engine::surviving_events(const std::string& citizen_id
   return events;
 }
 
+const Event* Engine::find_event(const std::string& id) const {
+  const auto citizen = state_.event_citizen.find(id);
+  if (citizen == state_.event_citizen.end()) return nullptr;
+  for (const Event& event : state_.citizens.at(citizen->second).events) {
+    if (event.id == id) return &event;
+  }
+  return nullptr;
+}
+
+// ------------------------------------------------------------------ restore
+
+Engine Engine::restore(Scheme scheme, EngineRecord record) {
+  Engine engine(std::move(scheme));
+  State& state = engine.state_;
+  for (EngineRecord::CitizenEntry& entry : record.citizens) {
+    const std::string id = entry.citizen.id;
+    if (!state.citizens.emplace(id, CitizenRecord{std::move(entry.citizen), {}, entry.death_recorded_at}).second) {
+      throw Error(ErrorCode::invalid_input, "the ledger lists citizen " + id + " twice");
+    }
+  }
+  for (const ProviderRow& row : record.providers) state.providers.add(row.provider, row.range);
+  state.event_citizen.reserve(record.events.size());
+  for (Event& event : record.events) {
+    const auto citizen = state.citizens.find(event.citizen);
+    if (citizen == state.citizens.end()) {
+      throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " names unknown citizen " + event.citizen);
+    }
+    if (event.sequence < state.next_sequence) {
+      throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " is out of sequence");
+    }
+    if (!state.event_citizen.emplace(event.id, event.citizen).second) {
+      throw Error(ErrorCode::invalid_input, "the ledger lists event " + event.id + " twice");
+    }
+    state.next_sequence = event.sequence + 1;
+    if (!event.corrects.empty()) state.corrected_by.emplace(event.corrects, event.id);
+    if (event.kind == EventKind::exchange) {
+      state.exchange_partners[event.citizen].push_back(event.counterparty);
+      state.exchange_partners[event.counterparty].push_back(event.citizen);
+    }
+    citizen->second.events.push_back(std::move(event));
+  }
+  for (std::size_t i = 1; i < record.clock_history.size(); ++i) {
+    if (record.clock_history[i].second < record.clock_history[i - 1].second) {
+      throw Error(ErrorCode::invalid_input, "the ledger's clock goes back");
+    }
+  }
+  if (!record.clock_history.empty()) engine.clock_ = record.clock_history.back().second;
+  engine.clock_history_ = std::move(record.clock_history);
+  engine.last_import_at_ = record.last_import_at;
+
+  std::vector<Account> accounts;
+  std::unordered_set<std::string_view> seen;
+  for (const Entry& entry : record.entries) {
+    for (const Posting& posting : entry.postings) {
+      if (seen.insert(posting.account).second) accounts.push_back(Account(posting.account, posting.amount.unit()));
+    }
+  }
+  engine.journal_.reserve(record.entries.size());
+  engine.journal_.post_batch(std::move(record.entries), accounts);
+  engine.index_entries_from(0);
+  return engine;
+}
+
+EngineRecord Engine::record() const {
+  EngineRecord record;
+  for (const auto& [id, citizen] : state_.citizens) {
+    record.citizens.push_back({citizen.citizen, citizen.death_recorded_at});
+    record.events.insert(record.events.end(), citizen.events.begin(), citizen.events.end());
+  }
+  std::sort(record.events.begin(), record.events.end(),
+            [](const Event& a, const Event& b) { return a.sequence < b.sequence; });
+  for (const auto& [provider, ranges] : state_.providers.all()) {
+    for (const AccreditationRange& range : ranges) record.providers.push_back({provider, range, ""});
+  }
+  record.clock_history = clock_history_;
+  record.last_import_at = last_import_at_;
+  record.entries.assign(journal_.entries().begin(), journal_.entries().end());
+  return record;
+}
+
 // ------------------------------------------------------------------ import
 
 ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
@@ -487,6 +567,11 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
   }
   const std::size_t first_position = journal_.entry_count();
   summary.entries_posted = journal_.post_batch(std::move(entries), new_accounts);
+  index_entries_from(first_position);
+  return summary;
+}
+
+void Engine::index_entries_from(std::size_t first_position) {
   const auto journal_entries = journal_.entries();
   std::vector<std::uint32_t>* citizen_positions = nullptr;
   std::string_view previous_citizen;
@@ -499,7 +584,6 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
     }
     citizen_positions->push_back(static_cast<std::uint32_t>(position));
   }
-  return summary;
 }
 
 }  // namespace commonweal

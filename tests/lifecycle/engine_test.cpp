@@ -112,6 +112,11 @@ TEST_CASE("whatever order imports and advances come in, the current view is the 
       clock_year += 6;
       piecemeal.advance(parse_date(fmt::format("{}-04-05", clock_year)), at_second(++second));
       seen.emplace_back(at_second(second), all_statements(piecemeal));
+      // As a store does between commands: the engine rebuilt from its record carries on unchanged.
+      Engine restored = Engine::restore(piecemeal.scheme(), piecemeal.record());
+      CHECK(restored.journal().entry_count() == piecemeal.journal().entry_count());
+      CHECK(restored.last_recorded_at() == piecemeal.last_recorded_at());
+      piecemeal = std::move(restored);
     }
     if (refused) continue;
     piecemeal.advance(parse_date("2030-04-05"), at_second(++second));

@@ -64,9 +64,32 @@ struct ChangeSummary {
   std::size_t adjustments = 0;     // of which adjustments and reversals
 };
 
+// Everything a store keeps to rebuild an engine exactly as it was, without
+// deriving anything again (Engine::restore, Engine::record).
+struct EngineRecord {
+  struct CitizenEntry {
+    Citizen citizen;
+    Moment death_recorded_at;  // meaningful only with a death date
+  };
+  std::vector<CitizenEntry> citizens;
+  std::vector<Event> events;  // every event ever imported, in sequence order, with its sequence
+  std::vector<ProviderRow> providers;
+  std::vector<std::pair<Moment, Date>> clock_history;  // each advance: when, and to which date
+  std::optional<Moment> last_import_at;
+  std::vector<Entry> entries;  // the journal, in order
+};
+
 class Engine {
  public:
   explicit Engine(Scheme scheme) : scheme_(std::move(scheme)) {}
+
+  // An engine holding exactly what `record` holds, under `scheme` (the one
+  // the entries were derived with): nothing is derived or posted. Throws
+  // Error(invalid_input) when the record contradicts itself (an event of an
+  // unknown citizen, an unbalanced entry, a clock that goes back).
+  static Engine restore(Scheme scheme, EngineRecord record);
+  // Everything restore() needs, copied out: restore(scheme(), record()) is this engine again.
+  EngineRecord record() const;
 
   ChangeSummary import(const ImportBatch& batch, Moment recorded_at);
   // Moves the clock forward to `to` and posts what is due on or before it.
@@ -112,6 +135,12 @@ class Engine {
   // The surviving events of a citizen (not corrected away), in import order.
   std::vector<const Event*> surviving_events(const std::string& citizen_id) const;
   const ProviderRegistry& providers() const { return state_.providers; }
+  // An event by id, corrected or not; nullptr if unknown.
+  const Event* find_event(const std::string& id) const;
+  // When the citizen's death date was learned (meaningful only with one).
+  Moment death_recorded_at(const std::string& citizen_id) const { return state_.citizens.at(citizen_id).death_recorded_at; }
+  const std::vector<std::pair<Moment, Date>>& clock_history() const { return clock_history_; }
+  std::optional<Moment> last_import_at() const { return last_import_at_; }
 
  private:
   struct CitizenRecord {
@@ -135,6 +164,8 @@ class Engine {
   // citizens: those whose lives changed; their exchange partners are added.
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
                                 const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);
+  // Adds the journal's entries from first_position on to entries_by_citizen_.
+  void index_entries_from(std::size_t first_position);
 
   Scheme scheme_;
   Journal journal_;
