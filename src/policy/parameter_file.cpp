@@ -2,7 +2,8 @@
 // (Node::Scalar()) and parsed exactly; nothing here calls Node::as<double>.
 #include "commonweal/policy/parameter_file.hpp"
 
-#include <openssl/evp.h>
+#include "../core/sha256.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <fstream>
@@ -183,19 +184,8 @@ class ParameterReader {
 }  // namespace
 
 std::string sha256_hex(std::string_view bytes) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
-    throw Error(ErrorCode::environment, "SHA-256 failed in OpenSSL");
-  }
-  static constexpr char hex[] = "0123456789abcdef";
-  std::string text;
-  text.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    text += hex[digest[i] >> 4];
-    text += hex[digest[i] & 15];
-  }
-  return text;
+  Sha256 digest;
+  return to_hex(digest.update(bytes).finish());
 }
 
 ParameterSet parse_parameter_text(std::string_view yaml_text, const std::string& source_name, const std::string& role) {

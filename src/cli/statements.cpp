@@ -1,0 +1,82 @@
+// Statements and explanations for the command line (commands.hpp).
+#include <fmt/format.h>
+
+#include <atomic>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "commands.hpp"
+
+namespace commonweal::cli {
+
+std::string render_statement(const Statement& statement, const std::string& format) {
+  if (format == "json") return statement.to_json() + "\n";
+  throw Error(ErrorCode::invalid_argument, "the " + format + " statement format is not built yet; use --format json");
+}
+
+std::size_t write_statements(const Engine& engine, const std::string& tax_year, const std::filesystem::path& out,
+                             const std::string& format, bool progress) {
+  std::error_code error;
+  std::filesystem::create_directories(out, error);
+  if (error) throw Error(ErrorCode::environment, "cannot make " + out.string() + ": " + error.message());
+  const std::vector<std::string> citizens = engine.citizen_ids();
+  const Moment known_at = engine.last_recorded_at().value_or(Moment());
+  std::atomic<std::size_t> next{0}, done{0};
+  std::mutex failure_mutex;
+  std::optional<Error> failure;
+  const auto work = [&] {
+    while (true) {
+      const std::size_t index = next.fetch_add(1);
+      if (index >= citizens.size()) return;
+      try {
+        const Statement statement = make_statement(engine, citizens[index], tax_year, known_at);
+        const std::filesystem::path file = out / (citizens[index] + "." + format);
+        std::ofstream stream(file, std::ios::binary | std::ios::trunc);
+        stream << render_statement(statement, format);
+        stream.close();
+        if (!stream) throw Error(ErrorCode::environment, "cannot write " + file.string());
+      } catch (const Error& caught) {
+        const std::lock_guard lock(failure_mutex);
+        if (!failure) failure = caught;
+        next = citizens.size();
+        return;
+      }
+      ++done;
+    }
+  };
+  const unsigned threads = std::max(1u, std::min(std::thread::hardware_concurrency(), 16u));
+  std::vector<std::thread> workers;
+  for (unsigned i = 0; i < threads; ++i) workers.emplace_back(work);
+  if (progress) {
+    while (done < citizens.size() && next < citizens.size() + threads) {
+      const std::size_t count = done;
+      const std::size_t width = 40, filled = citizens.empty() ? width : width * count / citizens.size();
+      std::cerr << fmt::format("\r[{}{}] {}/{} statements", std::string(filled, '#'), std::string(width - filled, ' '), count,
+                               citizens.size())
+                << std::flush;
+      if (failure) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+  }
+  for (std::thread& worker : workers) worker.join();
+  if (progress) std::cerr << fmt::format("\r{:70}\r", "") << std::flush;
+  if (failure) throw *failure;
+  return done;
+}
+
+std::string explain_statement(const Engine& engine, const std::string& citizen, const std::string& tax_year) {
+  const Statement statement = make_statement(engine, citizen, tax_year);
+  std::string text = fmt::format("Statement {} for {} ({} to {}): what is behind each entry\n", tax_year, citizen,
+                                 format_date(statement.period_start), format_date(statement.period_end));
+  for (const Explanation& explanation : engine.explain(citizen)) {
+    text += fmt::format("\n{}  [{}]\n", explanation.key, explanation.rule);
+    for (const std::string& line : explanation.inputs) text += "  input      " + line + "\n";
+    for (const std::string& line : explanation.parameters) text += "  parameter  " + line + "\n";
+    for (const std::string& line : explanation.roundings) text += "  rounding   " + line + "\n";
+  }
+  return text;
+}
+
+}  // namespace commonweal::cli

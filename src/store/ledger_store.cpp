@@ -1,0 +1,987 @@
+// The SQLite ledger store (ledger_store.hpp; schema in docs/storage.md).
+#include "commonweal/store/ledger_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <unordered_map>
+
+#include "../core/sha256.hpp"
+#include "commonweal/policy/parameter_file.hpp"
+#include "sqlite.hpp"
+
+namespace commonweal {
+namespace {
+
+// Schema versions, each the SQL that takes the file from the version before it.
+// Forward only: a file is migrated on open; a newer file than this table is refused.
+const char* const migrations[] = {
+    // 1: the first schema.
+    R"sql(
+CREATE TABLE operations (
+  id            INTEGER PRIMARY KEY,
+  kind          TEXT NOT NULL CHECK (kind IN ('create', 'import', 'advance', 'scheme')),
+  recorded_at   TEXT NOT NULL,
+  clock         TEXT,
+  entry_count   INTEGER NOT NULL,
+  entries_head  TEXT NOT NULL,
+  inputs_sha256 TEXT NOT NULL,
+  hash          TEXT NOT NULL
+);
+CREATE TABLE schemes (
+  operation_id  INTEGER PRIMARY KEY REFERENCES operations(id),
+  scheme_name   TEXT NOT NULL,
+  scheme_yaml   TEXT NOT NULL,
+  scheme_sha256 TEXT NOT NULL,
+  reform_name   TEXT,
+  reform_yaml   TEXT,
+  reform_sha256 TEXT
+);
+CREATE TABLE citizen_records (
+  citizen      TEXT NOT NULL,
+  operation_id INTEGER NOT NULL REFERENCES operations(id),
+  birth_date   TEXT NOT NULL,
+  death_date   TEXT,
+  region       TEXT NOT NULL,
+  PRIMARY KEY (citizen, operation_id)
+) WITHOUT ROWID;
+CREATE VIEW citizens AS
+  SELECT r.citizen AS id, r.birth_date, r.death_date, r.region
+  FROM citizen_records r
+  WHERE r.operation_id = (SELECT max(operation_id) FROM citizen_records l WHERE l.citizen = r.citizen);
+CREATE TABLE providers (
+  provider        TEXT NOT NULL,
+  accredited_from TEXT NOT NULL,
+  accredited_to   TEXT,
+  operation_id    INTEGER NOT NULL REFERENCES operations(id),
+  PRIMARY KEY (provider, accredited_from)
+) WITHOUT ROWID;
+CREATE TABLE events (
+  sequence     INTEGER PRIMARY KEY,
+  id           TEXT NOT NULL UNIQUE,
+  operation_id INTEGER NOT NULL REFERENCES operations(id),
+  date         TEXT NOT NULL,
+  citizen      TEXT NOT NULL,
+  kind         TEXT NOT NULL,
+  code         TEXT NOT NULL,
+  amount       TEXT NOT NULL,
+  counterparty TEXT NOT NULL,
+  corrects     TEXT NOT NULL,
+  source       TEXT NOT NULL
+);
+CREATE TABLE accounts (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  unit TEXT NOT NULL
+);
+CREATE TABLE entries (
+  position       INTEGER PRIMARY KEY,
+  id             TEXT NOT NULL UNIQUE,
+  operation_id   INTEGER NOT NULL REFERENCES operations(id),
+  effective_date TEXT NOT NULL,
+  code           TEXT NOT NULL,
+  memo           TEXT NOT NULL,
+  reverses       TEXT NOT NULL,
+  hash           BLOB NOT NULL
+);
+CREATE TABLE postings (
+  entry_position INTEGER NOT NULL REFERENCES entries(position),
+  line           INTEGER NOT NULL,
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
+  amount_minor   INTEGER NOT NULL,
+  PRIMARY KEY (entry_position, line)
+) WITHOUT ROWID;
+CREATE INDEX postings_by_account ON postings (account_id, entry_position);
+CREATE VIEW journal AS
+  SELECT e.position, e.id, e.effective_date, o.recorded_at, e.code, e.memo, e.reverses, a.name AS account,
+         a.unit, p.amount_minor
+  FROM entries e JOIN operations o ON o.id = e.operation_id
+       JOIN postings p ON p.entry_position = e.position JOIN accounts a ON a.id = p.account_id;
+)sql",
+};
+constexpr int latest_version = static_cast<int>(std::size(migrations));
+static_assert(latest_version == LedgerStore::schema_version);
+
+// Moments are stored with six fractional digits, so that text order is time order.
+std::string stored_moment(const Moment& moment) {
+  const auto day = date::floor<date::days>(moment);
+  const auto micros = (moment - day).count();
+  return fmt::format("{}T{:02}:{:02}:{:02}.{:06}Z", format_date(Date(day)), micros / 3'600'000'000LL,
+                     micros / 60'000'000LL % 60, micros / 1'000'000LL % 60, micros % 1'000'000LL);
+}
+
+Moment now_moment() {
+  return std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+std::int64_t to_minor(const Amount& amount) {
+  const Decimal value = amount.value().rounded(amount.unit().scale(), RoundingMode::down);
+  const auto coefficient = value.coefficient();
+  if (coefficient > INT64_MAX || coefficient < INT64_MIN) {
+    throw Error(ErrorCode::overflow, "the amount " + amount.to_string() + " does not fit the ledger file's 64-bit minor units");
+  }
+  return static_cast<std::int64_t>(coefficient);
+}
+
+Decimal from_minor(std::int64_t minor, const Unit& unit) {
+  return Decimal::from_coefficient(static_cast<Decimal::coefficient_type>(minor), unit.scale());
+}
+
+
+// The entry's hash: chained over the previous entry's, and over every field of it.
+Digest entry_digest(Sha256& sha, const Digest& previous, std::int64_t position, const Entry& entry,
+                    const std::string& recorded_at) {
+  sha.update(previous).field(std::to_string(position)).field(entry.id).field(format_date(entry.effective_date));
+  sha.field(recorded_at).field(entry.code).field(entry.memo).field(entry.reverses);
+  sha.field(std::to_string(entry.postings.size()));
+  for (const Posting& posting : entry.postings) {
+    sha.field(posting.account).field(posting.amount.unit().code()).field(posting.amount.value().to_string());
+  }
+  return sha.finish();
+}
+
+struct OperationRow {
+  std::int64_t id = 0;
+  std::string kind, recorded_at, clock;
+  std::int64_t entry_count = 0;
+  std::string entries_head, inputs_sha256, hash;
+};
+
+std::string operation_hash(const std::string& previous_hash, const OperationRow& row) {
+  Sha256 sha;
+  sha.field(previous_hash).field(std::to_string(row.id)).field(row.kind).field(row.recorded_at).field(row.clock);
+  sha.field(std::to_string(row.entry_count)).field(row.entries_head).field(row.inputs_sha256);
+  return to_hex(sha.finish());
+}
+
+// Canonical rows of an operation's inputs, one digest per table (see docs/storage.md).
+struct InputDigests {
+  Sha256 schemes, citizens, providers, events;
+  std::string combined() {
+    Sha256 all;
+    all.update(schemes.finish()).update(citizens.finish()).update(providers.finish()).update(events.finish());
+    return to_hex(all.finish());
+  }
+};
+
+void digest_scheme(Sha256& sha, std::string_view name, std::string_view sha256, std::optional<std::string_view> reform_name,
+                   std::optional<std::string_view> reform_sha256) {
+  sha.field(name).field(sha256).field(reform_name.value_or("")).field(reform_sha256.value_or(""));
+}
+void digest_citizen(Sha256& sha, std::string_view id, std::string_view birth, std::string_view death, std::string_view region) {
+  sha.field(id).field(birth).field(death).field(region);
+}
+void digest_provider(Sha256& sha, std::string_view provider, std::string_view from, std::string_view to) {
+  sha.field(provider).field(from).field(to);
+}
+void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) {
+  sha.field(std::to_string(sequence)).field(event.id).field(format_date(event.date)).field(event.citizen);
+  sha.field(to_string(event.kind)).field(event.code).field(event.amount.to_string()).field(event.counterparty);
+  sha.field(event.corrects).field(event.source);
+}
+
+Scheme scheme_from(const SchemeText& scheme, const std::optional<SchemeText>& reform) {
+  ParameterSet parameters = parse_parameter_text(scheme.yaml, scheme.name, "scheme");
+  if (reform) parameters = parameters.with_reform(parse_parameter_text(reform->yaml, reform->name, "reform"));
+  return Scheme::reference(std::move(parameters));
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(ErrorCode::environment, "cannot read " + path);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+SchemeText SchemeText::from_file(const std::string& path) {
+  return SchemeText{std::filesystem::path(path).filename().string(), read_file(path)};
+}
+
+struct LedgerStore::Impl {
+  std::string path;
+  sqlite::Database db;
+  std::optional<Engine> engine;
+  std::int64_t loaded_data_version = -1;
+  std::int64_t loaded_operation = -1;
+  std::unordered_map<std::string, std::int64_t> account_ids;
+
+  std::int64_t data_version() { return db.single_integer("PRAGMA data_version"); }
+  std::int64_t last_operation() { return db.single_integer("SELECT coalesce(max(id), 0) FROM operations"); }
+
+  void configure() {
+    db.execute("PRAGMA journal_mode = WAL");
+    db.execute("PRAGMA synchronous = NORMAL");
+    db.execute("PRAGMA foreign_keys = ON");
+    db.execute("PRAGMA cache_size = -262144");  // 256 MiB
+    db.execute("PRAGMA temp_store = MEMORY");
+  }
+
+  void migrate() {
+    sqlite::Transaction transaction(db, true);
+    const int version = static_cast<int>(db.single_integer("PRAGMA user_version"));
+    if (version > latest_version) {
+      throw Error(ErrorCode::environment, "the ledger " + path + " has schema version " + std::to_string(version) +
+                                              ", newer than this commonweal (" + std::to_string(latest_version) +
+                                              "): use a newer commonweal");
+    }
+    if (version == latest_version) return;  // rolled back: nothing written
+    for (int next = version + 1; next <= latest_version; ++next) {
+      db.execute(migrations[next - 1]);
+      db.execute("PRAGMA user_version = " + std::to_string(next));
+    }
+    transaction.commit();
+  }
+
+  SchemeText stored_text(sqlite::Statement& row, int name_column) {
+    return SchemeText{std::string(row.text(name_column)), std::string(row.text(name_column + 1))};
+  }
+
+  // The scheme the file holds now.
+  std::pair<SchemeText, std::optional<SchemeText>> current_scheme_texts() {
+    sqlite::Statement row = db.prepare(
+        "SELECT scheme_name, scheme_yaml, reform_name, reform_yaml FROM schemes ORDER BY operation_id DESC LIMIT 1");
+    if (!row.next()) throw Error(ErrorCode::invalid_input, "the ledger " + path + " holds no scheme");
+    SchemeText scheme = stored_text(row, 0);
+    std::optional<SchemeText> reform;
+    if (!row.is_null(2)) reform = stored_text(row, 2);
+    row.reset();
+    return {std::move(scheme), std::move(reform)};
+  }
+
+  std::vector<OperationRow> operations() {
+    std::vector<OperationRow> rows;
+    sqlite::Statement row = db.prepare(
+        "SELECT id, kind, recorded_at, coalesce(clock, ''), entry_count, entries_head, inputs_sha256, hash "
+        "FROM operations ORDER BY id");
+    while (row.next()) {
+      rows.push_back({row.integer(0), std::string(row.text(1)), std::string(row.text(2)), std::string(row.text(3)),
+                      row.integer(4), std::string(row.text(5)), std::string(row.text(6)), std::string(row.text(7))});
+    }
+    return rows;
+  }
+
+  void load_accounts() {
+    account_ids.clear();
+    sqlite::Statement row = db.prepare("SELECT id, name FROM accounts");
+    while (row.next()) account_ids.emplace(std::string(row.text(1)), row.integer(0));
+  }
+
+  struct Loaded {
+    EngineRecord record;
+    std::vector<OperationRow> operations;
+    std::vector<std::int64_t> entry_operation;  // per entry
+  };
+
+  // Everything the file holds, read in the current transaction.
+  Loaded read_everything() {
+    Loaded loaded;
+    loaded.operations = operations();
+    std::unordered_map<std::int64_t, const OperationRow*> by_id;
+    for (const OperationRow& op : loaded.operations) by_id.emplace(op.id, &op);
+    const auto moment_of = [&](std::int64_t operation) {
+      const auto found = by_id.find(operation);
+      if (found == by_id.end()) throw Error(ErrorCode::invalid_input, "the ledger names a missing operation " + std::to_string(operation));
+      return parse_moment(found->second->recorded_at);
+    };
+    EngineRecord& record = loaded.record;
+    for (const OperationRow& op : loaded.operations) {
+      if (op.kind == "advance") record.clock_history.emplace_back(parse_moment(op.recorded_at), parse_date(op.clock));
+      if (op.kind == "import") record.last_import_at = parse_moment(op.recorded_at);
+    }
+    {
+      // Each citizen's latest record, and when a death date was first recorded.
+      sqlite::Statement row = db.prepare(
+          "SELECT citizen, operation_id, birth_date, death_date, region FROM citizen_records ORDER BY citizen, operation_id");
+      std::map<std::string, EngineRecord::CitizenEntry> citizens;
+      while (row.next()) {
+        EngineRecord::CitizenEntry& entry = citizens[std::string(row.text(0))];
+        const bool had_death = entry.citizen.death_date.has_value();
+        entry.citizen.id = std::string(row.text(0));
+        entry.citizen.birth_date = parse_date(row.text(2));
+        entry.citizen.death_date.reset();
+        if (!row.is_null(3)) entry.citizen.death_date = parse_date(row.text(3));
+        entry.citizen.region = std::string(row.text(4));
+        if (entry.citizen.death_date && !had_death) entry.death_recorded_at = moment_of(row.integer(1));
+      }
+      for (auto& [id, entry] : citizens) record.citizens.push_back(std::move(entry));
+    }
+    {
+      sqlite::Statement row = db.prepare("SELECT provider, accredited_from, accredited_to FROM providers ORDER BY provider, accredited_from");
+      while (row.next()) {
+        AccreditationRange range{parse_date(row.text(1)), std::nullopt};
+        if (!row.is_null(2)) range.to = parse_date(row.text(2));
+        record.providers.push_back({std::string(row.text(0)), range, ""});
+      }
+    }
+    {
+      sqlite::Statement row = db.prepare(
+          "SELECT sequence, id, date, citizen, kind, code, amount, counterparty, corrects, source FROM events ORDER BY sequence");
+      while (row.next()) {
+        Event event;
+        event.sequence = static_cast<std::uint64_t>(row.integer(0));
+        event.id = std::string(row.text(1));
+        event.date = parse_date(row.text(2));
+        event.citizen = std::string(row.text(3));
+        const auto kind = parse_event_kind(row.text(4));
+        if (!kind) throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " has an unknown kind");
+        event.kind = *kind;
+        event.code = std::string(row.text(5));
+        event.amount = Decimal::parse(row.text(6));
+        event.counterparty = std::string(row.text(7));
+        event.corrects = std::string(row.text(8));
+        event.source = std::string(row.text(9));
+        record.events.push_back(std::move(event));
+      }
+    }
+    // Accounts, then postings grouped by entry, then entries.
+    std::unordered_map<std::int64_t, std::pair<std::string, Unit>> accounts;
+    {
+      sqlite::Statement row = db.prepare("SELECT id, name, unit FROM accounts");
+      while (row.next()) accounts.emplace(row.integer(0), std::pair{std::string(row.text(1)), Unit::parse(row.text(2))});
+    }
+    const std::int64_t entry_count = db.single_integer("SELECT count(*) FROM entries");
+    record.entries.reserve(static_cast<std::size_t>(entry_count));
+    loaded.entry_operation.reserve(static_cast<std::size_t>(entry_count));
+    {
+      sqlite::Statement entries = db.prepare(
+          "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ORDER BY position");
+      sqlite::Statement postings = db.prepare(
+          "SELECT entry_position, account_id, amount_minor FROM postings ORDER BY entry_position, line");
+      bool posting_row = postings.next();
+      std::int64_t expected_position = 1;
+      while (entries.next()) {
+        const std::int64_t position = entries.integer(0);
+        if (position != expected_position) {
+          throw Error(ErrorCode::invalid_input, "the ledger's entries jump from position " +
+                                                    std::to_string(expected_position - 1) + " to " + std::to_string(position));
+        }
+        ++expected_position;
+        Entry entry;
+        entry.id = std::string(entries.text(1));
+        const std::int64_t operation = entries.integer(2);
+        entry.recorded_at = moment_of(operation);
+        entry.effective_date = parse_date(entries.text(3));
+        entry.code = std::string(entries.text(4));
+        entry.memo = std::string(entries.text(5));
+        entry.reverses = std::string(entries.text(6));
+        while (posting_row && postings.integer(0) < position) posting_row = postings.next();  // orphans: verify names them
+        while (posting_row && postings.integer(0) == position) {
+          const auto account = accounts.find(postings.integer(1));
+          if (account == accounts.end()) {
+            throw Error(ErrorCode::invalid_input, "entry " + entry.id + " posts to a missing account");
+          }
+          const Unit& unit = account->second.second;
+          entry.postings.push_back({account->second.first, Amount(from_minor(postings.integer(2), unit), unit)});
+          posting_row = postings.next();
+        }
+        record.entries.push_back(std::move(entry));
+        loaded.entry_operation.push_back(operation);
+      }
+      if (posting_row) postings.reset();
+    }
+    return loaded;
+  }
+
+  // Rebuilds the engine when the file changed since it was loaded (another process wrote).
+  Engine& current_engine() {
+    const std::int64_t version = data_version();
+    if (engine && version == loaded_data_version) return *engine;
+    sqlite::Transaction snapshot(db, false);
+    auto [scheme, reform] = current_scheme_texts();
+    Loaded loaded = read_everything();
+    engine.reset();
+    engine.emplace(Engine::restore(scheme_from(scheme, reform), std::move(loaded.record)));
+    loaded_data_version = version;
+    loaded_operation = loaded.operations.empty() ? 0 : loaded.operations.back().id;
+    load_accounts();
+    snapshot.commit();
+    return *engine;
+  }
+
+  Moment next_moment(std::optional<Moment> wanted) {
+    Moment moment = wanted.value_or(now_moment());
+    sqlite::Statement last = db.prepare("SELECT recorded_at FROM operations ORDER BY id DESC LIMIT 1");
+    if (last.next()) {
+      const Moment previous = parse_moment(last.text(0));
+      if (moment <= previous) moment = previous + std::chrono::microseconds(1);
+      last.reset();
+    }
+    return moment;
+  }
+
+  // The operation's row, its entries and the chain; called inside the write transaction.
+  struct Writer {
+    Impl& impl;
+    OperationRow op;
+    InputDigests inputs;
+    sqlite::Statement insert_entry, insert_posting, insert_account;
+
+    Writer(Impl& store, const std::string& kind, const Moment& recorded_at, const std::optional<Date>& clock)
+        : impl(store) {
+      op.kind = kind;
+      op.recorded_at = stored_moment(recorded_at);
+      if (clock) op.clock = format_date(*clock);
+      sqlite::Statement insert = impl.db.prepare(
+          "INSERT INTO operations (kind, recorded_at, clock, entry_count, entries_head, inputs_sha256, hash) "
+          "VALUES (?1, ?2, ?3, 0, '', '', '')");
+      insert.bind(1, op.kind).bind(2, op.recorded_at);
+      if (clock) insert.bind(3, op.clock); else insert.bind_null(3);
+      insert.run();
+      op.id = sqlite3_last_insert_rowid(impl.db.handle());
+      insert_entry = impl.db.prepare(
+          "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+      insert_posting = impl.db.prepare(
+          "INSERT INTO postings (entry_position, line, account_id, amount_minor) VALUES (?1, ?2, ?3, ?4)");
+      insert_account = impl.db.prepare("INSERT INTO accounts (name, unit) VALUES (?1, ?2)");
+    }
+
+    std::int64_t account_id(const std::string& name, const Unit& unit) {
+      const auto found = impl.account_ids.find(name);
+      if (found != impl.account_ids.end()) return found->second;
+      insert_account.bind(1, name).bind(2, unit.code()).run();
+      const std::int64_t id = sqlite3_last_insert_rowid(impl.db.handle());
+      impl.account_ids.emplace(name, id);
+      return id;
+    }
+
+    void write_entries(std::span<const Entry> all, std::size_t first) {
+      Digest previous{};
+      if (first > 0) {
+        sqlite::Statement head = impl.db.prepare("SELECT hash FROM entries WHERE position = ?1");
+        head.bind(1, static_cast<std::int64_t>(first));
+        if (!head.next() || head.blob(0).size() != previous.size()) {
+          throw Error(ErrorCode::invalid_input, "the ledger's last entry has no hash: run commonweal verify");
+        }
+        std::copy_n(head.blob(0).data(), previous.size(), reinterpret_cast<char*>(previous.data()));
+        head.reset();
+      }
+      Sha256 sha;
+      std::string date_text;
+      for (std::size_t index = first; index < all.size(); ++index) {
+        const Entry& entry = all[index];
+        const auto position = static_cast<std::int64_t>(index + 1);
+        previous = entry_digest(sha, previous, position, entry, op.recorded_at);
+        date_text = format_date(entry.effective_date);
+        insert_entry.bind(1, position).bind(2, entry.id).bind(3, op.id).bind(4, date_text).bind(5, entry.code);
+        insert_entry.bind(6, entry.memo).bind(7, entry.reverses).bind_blob(8, previous.data(), static_cast<int>(previous.size()));
+        insert_entry.run();
+        int line = 0;
+        for (const Posting& posting : entry.postings) {
+          insert_posting.bind(1, position).bind(2, ++line);
+          insert_posting.bind(3, account_id(posting.account, posting.amount.unit())).bind(4, to_minor(posting.amount));
+          insert_posting.run();
+        }
+      }
+      op.entry_count = static_cast<std::int64_t>(all.size());
+      op.entries_head = all.empty() ? std::string() : to_hex(previous);
+    }
+
+    std::string finish() {
+      op.inputs_sha256 = inputs.combined();
+      std::string previous_hash;
+      {
+        sqlite::Statement last = impl.db.prepare("SELECT hash FROM operations WHERE id < ?1 ORDER BY id DESC LIMIT 1");
+        last.bind(1, op.id);
+        if (last.next()) {
+          previous_hash = std::string(last.text(0));
+          last.reset();
+        }
+      }
+      op.hash = operation_hash(previous_hash, op);
+      sqlite::Statement update = impl.db.prepare(
+          "UPDATE operations SET entry_count = ?1, entries_head = ?2, inputs_sha256 = ?3, hash = ?4 WHERE id = ?5");
+      update.bind(1, op.entry_count).bind(2, op.entries_head).bind(3, op.inputs_sha256).bind(4, op.hash).bind(5, op.id);
+      update.run();
+      return op.hash;
+    }
+  };
+
+  void write_scheme(Writer& writer, const SchemeText& scheme, const std::optional<SchemeText>& reform) {
+    const std::string scheme_sha = sha256_hex(scheme.yaml);
+    const std::optional<std::string> reform_sha = reform ? std::optional(sha256_hex(reform->yaml)) : std::nullopt;
+    sqlite::Statement insert = db.prepare(
+        "INSERT INTO schemes (operation_id, scheme_name, scheme_yaml, scheme_sha256, reform_name, reform_yaml, reform_sha256) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    insert.bind(1, writer.op.id).bind(2, scheme.name).bind(3, scheme.yaml).bind(4, scheme_sha);
+    if (reform) {
+      insert.bind(5, reform->name).bind(6, reform->yaml).bind(7, *reform_sha);
+    } else {
+      insert.bind_null(5).bind_null(6).bind_null(7);
+    }
+    insert.run();
+    digest_scheme(writer.inputs.schemes, scheme.name, scheme_sha,
+                  reform ? std::optional<std::string_view>(reform->name) : std::nullopt,
+                  reform_sha ? std::optional<std::string_view>(*reform_sha) : std::nullopt);
+  }
+
+  void append_anchor(const std::string& hash, const OperationRow& op) {
+    if (path == ":memory:") return;
+    const std::string line = hash + " " + op.recorded_at + " " + op.kind + "\n";
+    const std::string anchors = path + ".anchors";
+    const int fd = ::open(anchors.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    // One write() of a short line with O_APPEND: a crash leaves the line whole or absent.
+    if (fd < 0 || ::write(fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) {
+      if (fd >= 0) ::close(fd);
+      throw Error(ErrorCode::environment, "the change is stored, but its chain head could not be appended to " + anchors +
+                                              ": add this line by hand: " + line);
+    }
+    ::fsync(fd);
+    ::close(fd);
+  }
+};
+
+LedgerStore::LedgerStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LedgerStore::LedgerStore(LedgerStore&&) noexcept = default;
+LedgerStore& LedgerStore::operator=(LedgerStore&&) noexcept = default;
+LedgerStore::~LedgerStore() = default;
+
+const std::string& LedgerStore::path() const { return impl_->path; }
+std::string LedgerStore::anchors_path() const { return impl_->path == ":memory:" ? std::string() : impl_->path + ".anchors"; }
+
+LedgerStore LedgerStore::create(const std::string& path, SchemeText scheme, std::optional<SchemeText> reform,
+                                std::optional<Moment> recorded_at) {
+  if (path != ":memory:" && std::filesystem::exists(path)) {
+    throw Error(ErrorCode::environment, "the ledger " + path + " already exists: open it, or choose another name");
+  }
+  Scheme parsed = scheme_from(scheme, reform);  // a bad scheme file is refused before a file is made
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->db = sqlite::Database(path, true);
+  impl->configure();
+  impl->migrate();
+  sqlite::Transaction transaction(impl->db, true);
+  Impl::Writer writer(*impl, "create", impl->next_moment(recorded_at), std::nullopt);
+  impl->write_scheme(writer, scheme, reform);
+  const std::string head = writer.finish();
+  transaction.commit();
+  impl->append_anchor(head, writer.op);
+  impl->engine.emplace(std::move(parsed));
+  impl->loaded_data_version = impl->data_version();
+  return LedgerStore(std::move(impl));
+}
+
+LedgerStore LedgerStore::open(const std::string& path) {
+  if (path != ":memory:" && !std::filesystem::exists(path)) {
+    throw Error(ErrorCode::environment, "no ledger at " + path + ": make one with commonweal init");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->path = path;
+  impl->db = sqlite::Database(path, false);
+  try {
+    impl->configure();
+    impl->migrate();
+  } catch (const Error& error) {
+    if (error.code() == ErrorCode::environment && std::string(error.what()).find("newer") != std::string::npos) throw;
+    throw Error(error.code(), path + " is not a commonweal ledger: " + error.what());
+  }
+  impl->load_accounts();
+  return LedgerStore(std::move(impl));
+}
+
+const Engine& LedgerStore::engine() { return impl_->current_engine(); }
+
+StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment> recorded_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction transaction(impl.db, true);
+  Engine& engine = impl.current_engine();
+  const Moment moment = impl.next_moment(recorded_at);
+
+  // What is new, judged before the engine learns it.
+  std::map<std::string, std::optional<Citizen>> citizens_before;
+  for (const CitizenRow& row : batch.citizens) {
+    const Citizen* known = engine.find_citizen(row.citizen.id);
+    citizens_before.emplace(row.citizen.id, known ? std::optional(*known) : std::nullopt);
+  }
+  std::vector<std::string> new_event_ids;
+  {
+    std::unordered_map<std::string_view, bool> seen;
+    for (const Event& event : batch.events) {
+      if (engine.find_event(event.id) == nullptr && seen.emplace(event.id, true).second) new_event_ids.push_back(event.id);
+    }
+  }
+  const std::size_t first_entry = engine.journal().entry_count();
+
+  StoredChange change;
+  change.recorded_at = moment;
+  try {
+    change.summary = engine.import(batch, moment);
+  } catch (...) {
+    impl.engine.reset();  // the engine is unchanged, but be certain: reload from the file next time
+    throw;
+  }
+  try {
+    std::vector<std::pair<std::string, Citizen>> changed_citizens;
+    for (const auto& [id, before] : citizens_before) {
+      const Citizen& now = *engine.find_citizen(id);
+      if (!before || before->death_date != now.death_date || before->region != now.region) changed_citizens.emplace_back(id, now);
+    }
+    std::vector<ProviderRow> new_providers;
+    {
+      std::map<std::pair<std::string, int>, bool> written;
+      sqlite::Statement exists = impl.db.prepare("SELECT 1 FROM providers WHERE provider = ?1 AND accredited_from = ?2");
+      for (const ProviderRow& row : batch.providers) {
+        const std::string from = format_date(row.range.from);
+        exists.bind(1, row.provider).bind(2, from);
+        const bool known = exists.next();
+        exists.reset();
+        if (!known && written.emplace(std::pair(row.provider, day_number(row.range.from)), true).second) new_providers.push_back(row);
+      }
+      std::sort(new_providers.begin(), new_providers.end(), [](const ProviderRow& a, const ProviderRow& b) {
+        return std::pair(a.provider, day_number(a.range.from)) < std::pair(b.provider, day_number(b.range.from));
+      });
+    }
+    const bool anything = !changed_citizens.empty() || !new_event_ids.empty() || !new_providers.empty() ||
+                          engine.journal().entry_count() != first_entry;
+    if (!anything) {
+      change.chain_head = chain_head();
+      return change;  // a repeated import: nothing to store
+    }
+    Impl::Writer writer(impl, "import", moment, std::nullopt);
+    {
+      sqlite::Statement insert = impl.db.prepare(
+          "INSERT INTO citizen_records (citizen, operation_id, birth_date, death_date, region) VALUES (?1, ?2, ?3, ?4, ?5)");
+      for (const auto& [id, citizen] : changed_citizens) {
+        const std::string birth = format_date(citizen.birth_date);
+        const std::string death = citizen.death_date ? format_date(*citizen.death_date) : std::string();
+        insert.bind(1, id).bind(2, writer.op.id).bind(3, birth).bind(5, citizen.region);
+        if (citizen.death_date) insert.bind(4, death); else insert.bind_null(4);
+        insert.run();
+        digest_citizen(writer.inputs.citizens, id, birth, death, citizen.region);
+      }
+    }
+    {
+      sqlite::Statement insert = impl.db.prepare(
+          "INSERT INTO providers (provider, accredited_from, accredited_to, operation_id) VALUES (?1, ?2, ?3, ?4)");
+      for (const ProviderRow& row : new_providers) {
+        const std::string from = format_date(row.range.from);
+        const std::string to = row.range.to ? format_date(*row.range.to) : std::string();
+        insert.bind(1, row.provider).bind(2, from).bind(4, writer.op.id);
+        if (row.range.to) insert.bind(3, to); else insert.bind_null(3);
+        insert.run();
+        digest_provider(writer.inputs.providers, row.provider, from, to);
+      }
+    }
+    {
+      sqlite::Statement insert = impl.db.prepare(
+          "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      std::vector<const Event*> events;
+      events.reserve(new_event_ids.size());
+      for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
+      std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
+      std::string date_text, amount_text;
+      for (const Event* event : events) {
+        const auto sequence = static_cast<std::int64_t>(event->sequence);
+        date_text = format_date(event->date);
+        amount_text = event->amount.to_string();
+        insert.bind(1, sequence).bind(2, event->id).bind(3, writer.op.id).bind(4, date_text).bind(5, event->citizen);
+        insert.bind(6, to_string(event->kind)).bind(7, event->code).bind(8, amount_text).bind(9, event->counterparty);
+        insert.bind(10, event->corrects).bind(11, event->source);
+        insert.run();
+        digest_event(writer.inputs.events, sequence, *event);
+      }
+    }
+    writer.write_entries(engine.journal().entries(), first_entry);
+    change.chain_head = writer.finish();
+    transaction.commit();
+    change.stored = true;
+    impl.loaded_data_version = impl.data_version();
+    impl.append_anchor(change.chain_head, writer.op);
+  } catch (...) {
+    impl.engine.reset();  // the engine ran ahead of the file: reload it next time
+    throw;
+  }
+  return change;
+}
+
+StoredChange LedgerStore::advance(const Date& to, std::optional<Moment> recorded_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction transaction(impl.db, true);
+  Engine& engine = impl.current_engine();
+  const Moment moment = impl.next_moment(recorded_at);
+  const std::size_t first_entry = engine.journal().entry_count();
+  StoredChange change;
+  change.recorded_at = moment;
+  try {
+    change.summary = engine.advance(to, moment);
+    Impl::Writer writer(impl, "advance", moment, to);
+    writer.write_entries(engine.journal().entries(), first_entry);
+    change.chain_head = writer.finish();
+    transaction.commit();
+    change.stored = true;
+    impl.loaded_data_version = impl.data_version();
+    impl.append_anchor(change.chain_head, writer.op);
+  } catch (...) {
+    impl.engine.reset();
+    throw;
+  }
+  return change;
+}
+
+StoredChange LedgerStore::set_scheme(std::optional<SchemeText> scheme, std::optional<std::optional<SchemeText>> reform,
+                                     std::optional<Moment> recorded_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction transaction(impl.db, true);
+  Engine& engine = impl.current_engine();
+  auto [current_scheme, current_reform] = impl.current_scheme_texts();
+  SchemeText next_scheme = scheme ? std::move(*scheme) : std::move(current_scheme);
+  std::optional<SchemeText> next_reform = reform ? std::move(*reform) : std::move(current_reform);
+  Scheme parsed = scheme_from(next_scheme, next_reform);
+  const Moment moment = impl.next_moment(recorded_at);
+  const std::size_t first_entry = engine.journal().entry_count();
+  StoredChange change;
+  change.recorded_at = moment;
+  try {
+    change.summary = engine.restate(std::move(parsed), moment);
+    Impl::Writer writer(impl, "scheme", moment, std::nullopt);
+    impl.write_scheme(writer, next_scheme, next_reform);
+    writer.write_entries(engine.journal().entries(), first_entry);
+    change.chain_head = writer.finish();
+    transaction.commit();
+    change.stored = true;
+    impl.loaded_data_version = impl.data_version();
+    impl.append_anchor(change.chain_head, writer.op);
+  } catch (...) {
+    impl.engine.reset();
+    throw;
+  }
+  return change;
+}
+
+SchemeInfo LedgerStore::scheme_info() {
+  sqlite::Statement row = impl_->db.prepare(
+      "SELECT s.scheme_name, s.scheme_sha256, s.reform_name, s.reform_sha256, o.recorded_at "
+      "FROM schemes s JOIN operations o ON o.id = s.operation_id ORDER BY s.operation_id DESC LIMIT 1");
+  if (!row.next()) throw Error(ErrorCode::invalid_input, "the ledger " + impl_->path + " holds no scheme");
+  SchemeInfo info{std::string(row.text(0)), std::string(row.text(1)), std::nullopt, std::nullopt, parse_moment(row.text(4))};
+  if (!row.is_null(2)) {
+    info.reform_name = std::string(row.text(2));
+    info.reform_sha256 = std::string(row.text(3));
+  }
+  row.reset();
+  return info;
+}
+
+std::string LedgerStore::chain_head() {
+  sqlite::Statement row = impl_->db.prepare("SELECT hash FROM operations ORDER BY id DESC LIMIT 1");
+  if (!row.next()) return {};
+  std::string head(row.text(0));
+  row.reset();
+  return head;
+}
+
+Decimal LedgerStore::balance(const std::string& account, std::optional<Date> as_of, std::optional<Moment> as_known_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction snapshot(impl.db, false);
+  sqlite::Statement found = impl.db.prepare("SELECT id, unit FROM accounts WHERE name = ?1");
+  found.bind(1, account);
+  if (!found.next()) throw Error(ErrorCode::not_found, "no account named " + account);
+  const std::int64_t account_id = found.integer(0);
+  const Unit unit = Unit::parse(found.text(1));
+  found.reset();
+  std::int64_t last_operation = INT64_MAX;
+  if (as_known_at) {
+    sqlite::Statement known = impl.db.prepare("SELECT coalesce(max(id), 0) FROM operations WHERE recorded_at <= ?1");
+    const std::string moment = stored_moment(*as_known_at);
+    known.bind(1, moment);
+    known.next();
+    last_operation = known.integer(0);
+    known.reset();
+  }
+  const std::string through = as_of ? format_date(*as_of) : std::string("9999-12-31");
+  sqlite::Statement postings = impl.db.prepare(
+      "SELECT p.amount_minor FROM postings p JOIN entries e ON e.position = p.entry_position "
+      "WHERE p.account_id = ?1 AND e.effective_date <= ?2 AND e.operation_id <= ?3");
+  postings.bind(1, account_id).bind(2, through).bind(3, last_operation);
+  Decimal::coefficient_type sum = 0;
+  while (postings.next()) {
+    if (__builtin_add_overflow(sum, static_cast<Decimal::coefficient_type>(postings.integer(0)), &sum)) {
+      throw Error(ErrorCode::overflow, "the balance of " + account + " overflows");
+    }
+  }
+  snapshot.commit();
+  return Decimal::from_coefficient(sum, unit.scale());
+}
+
+VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
+  Impl& impl = *impl_;
+  VerifyReport report;
+  std::vector<std::string>& problems = report.problems;
+  sqlite::Transaction snapshot(impl.db, false);
+  {
+    sqlite::Statement check = impl.db.prepare("PRAGMA quick_check");
+    while (check.next()) {
+      if (check.text(0) != "ok") problems.push_back("SQLite finds the file damaged: " + std::string(check.text(0)));
+    }
+    sqlite::Statement keys = impl.db.prepare("PRAGMA foreign_key_check");
+    while (keys.next()) {
+      problems.push_back("table " + std::string(keys.text(0)) + " row " + std::to_string(keys.integer(1)) +
+                         " refers to a missing row of " + std::string(keys.text(2)));
+    }
+  }
+  std::optional<Impl::Loaded> loaded;
+  try {
+    loaded = impl.read_everything();
+  } catch (const Error& error) {
+    problems.push_back(std::string("the ledger cannot be read back: ") + error.what());
+  }
+  if (!loaded) return report;
+  const std::vector<OperationRow>& operations = loaded->operations;
+
+  // 1. The entry chain, and each operation's place in it.
+  std::vector<std::string> head_after;  // head_after[n]: the chain head after n entries
+  head_after.reserve(loaded->record.entries.size() + 1);
+  head_after.emplace_back();
+  {
+    std::unordered_map<std::int64_t, std::string> recorded;
+    for (const OperationRow& op : operations) recorded.emplace(op.id, op.recorded_at);
+    sqlite::Statement hashes = impl.db.prepare("SELECT hash FROM entries ORDER BY position");
+    Sha256 sha;
+    Digest previous{};
+    std::size_t reported = 0;
+    for (std::size_t index = 0; index < loaded->record.entries.size(); ++index) {
+      const Entry& entry = loaded->record.entries[index];
+      const auto op = recorded.find(loaded->entry_operation[index]);
+      const Digest expected = entry_digest(sha, previous, static_cast<std::int64_t>(index + 1), entry,
+                                           op == recorded.end() ? std::string() : op->second);
+      hashes.next();
+      const std::string_view stored = hashes.blob(0);
+      if (stored.size() != expected.size() || std::memcmp(stored.data(), expected.data(), expected.size()) != 0) {
+        if (reported++ < 10) {
+          problems.push_back("entry " + std::to_string(index + 1) + " (" + entry.id +
+                             ") does not match its chained hash: it, its postings or an entry before it was changed, "
+                             "inserted or deleted");
+        }
+      }
+      previous = expected;
+      head_after.push_back(to_hex(expected));
+      ++report.entries_checked;
+    }
+    hashes.reset();
+  }
+  // 2. Each operation's inputs and its own chain.
+  std::map<std::int64_t, InputDigests> inputs;
+  for (const OperationRow& op : operations) inputs[op.id];
+  const auto digests_of = [&](std::int64_t operation) -> InputDigests* {
+    const auto found = inputs.find(operation);
+    if (found == inputs.end()) {
+      problems.push_back("a row names operation " + std::to_string(operation) + ", which does not exist");
+      return nullptr;
+    }
+    return &found->second;
+  };
+  {
+    sqlite::Statement rows = impl.db.prepare(
+        "SELECT operation_id, scheme_name, scheme_yaml, scheme_sha256, reform_name, reform_yaml, reform_sha256 FROM schemes ORDER BY operation_id");
+    while (rows.next()) {
+      if (InputDigests* digests = digests_of(rows.integer(0))) {
+        const std::string scheme_sha = sha256_hex(rows.text(2));
+        if (scheme_sha != rows.text(3)) problems.push_back("the scheme text of operation " + std::to_string(rows.integer(0)) + " does not match its SHA-256");
+        std::optional<std::string> reform_sha;
+        if (!rows.is_null(4)) {
+          reform_sha = sha256_hex(rows.text(5));
+          if (*reform_sha != rows.text(6)) problems.push_back("the reform text of operation " + std::to_string(rows.integer(0)) + " does not match its SHA-256");
+        }
+        const std::string name(rows.text(1)), reform_name(rows.text(4));
+        digest_scheme(digests->schemes, name, scheme_sha, rows.is_null(4) ? std::nullopt : std::optional<std::string_view>(reform_name),
+                      reform_sha ? std::optional<std::string_view>(*reform_sha) : std::nullopt);
+      }
+    }
+    sqlite::Statement citizens = impl.db.prepare(
+        "SELECT operation_id, citizen, birth_date, coalesce(death_date, ''), region FROM citizen_records ORDER BY operation_id, citizen");
+    while (citizens.next()) {
+      if (InputDigests* digests = digests_of(citizens.integer(0))) {
+        digest_citizen(digests->citizens, citizens.text(1), citizens.text(2), citizens.text(3), citizens.text(4));
+      }
+    }
+    sqlite::Statement providers = impl.db.prepare(
+        "SELECT operation_id, provider, accredited_from, coalesce(accredited_to, '') FROM providers ORDER BY operation_id, provider, accredited_from");
+    while (providers.next()) {
+      if (InputDigests* digests = digests_of(providers.integer(0))) {
+        digest_provider(digests->providers, providers.text(1), providers.text(2), providers.text(3));
+      }
+    }
+    sqlite::Statement events = impl.db.prepare("SELECT operation_id FROM events ORDER BY sequence");
+    std::size_t index = 0;
+    while (events.next()) {
+      const Event& event = loaded->record.events[index++];
+      if (InputDigests* digests = digests_of(events.integer(0))) {
+        digest_event(digests->events, static_cast<std::int64_t>(event.sequence), event);
+      }
+    }
+  }
+  std::set<std::string> heads;
+  std::string previous_hash;
+  for (const OperationRow& op : operations) {
+    ++report.operations_checked;
+    const std::string name = "operation " + std::to_string(op.id) + " (" + op.kind + " at " + op.recorded_at + ")";
+    if (inputs.at(op.id).combined() != op.inputs_sha256) {
+      problems.push_back(name + ": the citizens, events, providers or scheme it stored were changed since");
+    }
+    if (op.entry_count < 0 || static_cast<std::size_t>(op.entry_count) >= head_after.size()) {
+      problems.push_back(name + ": it left " + std::to_string(op.entry_count) + " entries, but only " +
+                         std::to_string(head_after.size() - 1) + " are there: entries were cut off the end");
+    } else if (head_after[static_cast<std::size_t>(op.entry_count)] != op.entries_head) {
+      problems.push_back(name + ": the entries up to it are not the ones it chained");
+    }
+    const std::string expected = operation_hash(previous_hash, op);
+    if (expected != op.hash) problems.push_back(name + ": its hash does not match: it or an operation before it was changed");
+    previous_hash = op.hash;
+    heads.insert(op.hash);
+  }
+  report.chain_head = previous_hash;
+  if (!operations.empty() && static_cast<std::size_t>(operations.back().entry_count) + 1 != head_after.size()) {
+    problems.push_back("there are " + std::to_string(head_after.size() - 1) + " entries, but the last operation left " +
+                       std::to_string(operations.back().entry_count) + ": entries were added outside commonweal");
+  }
+  // 3. The recorded heads are all still reached.
+  std::vector<std::string> anchors;
+  if (anchor) anchors.push_back(*anchor);
+  if (!anchors_path().empty() && std::filesystem::exists(anchors_path())) {
+    std::ifstream in(anchors_path());
+    std::string line;
+    while (std::getline(in, line)) {
+      const std::string hash = line.substr(0, line.find(' '));
+      if (!hash.empty()) anchors.push_back(hash);
+    }
+  }
+  for (const std::string& hash : anchors) {
+    ++report.anchors_checked;
+    if (heads.count(hash) == 0) {
+      problems.push_back("the recorded chain head " + hash + " is no longer reached: operations or entries were removed or rewritten");
+    }
+  }
+  // 4. The journal's invariants, and that it is what the rules say.
+  if (problems.empty()) {
+    try {
+      auto [scheme, reform] = impl.current_scheme_texts();
+      Engine engine = Engine::restore(scheme_from(scheme, reform), std::move(loaded->record));
+      for (const std::string& problem : engine.journal().check_invariants()) problems.push_back(problem);
+      const Moment later = engine.last_recorded_at().value_or(Moment()) + std::chrono::microseconds(1);
+      Scheme same = engine.scheme();
+      const ChangeSummary restated = engine.restate(std::move(same), later);
+      if (restated.entries_posted != 0) {
+        problems.push_back(std::to_string(restated.entries_posted) +
+                           " entries differ from what the scheme's rules give for the stored events");
+      }
+    } catch (const Error& error) {
+      problems.push_back(std::string("the stored ledger breaks a rule: ") + error.what());
+    }
+  }
+  snapshot.commit();
+  return report;
+}
+
+}  // namespace commonweal
