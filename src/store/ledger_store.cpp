@@ -397,7 +397,9 @@ struct LedgerStore::Impl {
   Engine& current_engine() {
     const std::int64_t version = data_version();
     if (engine && version == loaded_data_version) return *engine;
-    sqlite::Transaction snapshot(db, false);
+    // A snapshot of its own, unless a write transaction already holds one.
+    std::optional<sqlite::Transaction> snapshot;
+    if (sqlite3_get_autocommit(db.handle()) != 0) snapshot.emplace(db, false);
     auto [scheme, reform] = current_scheme_texts();
     Loaded loaded = read_everything();
     engine.reset();
@@ -405,7 +407,7 @@ struct LedgerStore::Impl {
     loaded_data_version = version;
     loaded_operation = loaded.operations.empty() ? 0 : loaded.operations.back().id;
     load_accounts();
-    snapshot.commit();
+    if (snapshot) snapshot->commit();
     return *engine;
   }
 
@@ -584,7 +586,7 @@ LedgerStore LedgerStore::open(const std::string& path) {
     impl->migrate();
   } catch (const Error& error) {
     if (error.code() == ErrorCode::environment && std::string(error.what()).find("newer") != std::string::npos) throw;
-    throw Error(error.code(), path + " is not a commonweal ledger: " + error.what());
+    throw Error(ErrorCode::environment, path + " is not a commonweal ledger: " + error.what());
   }
   impl->load_accounts();
   return LedgerStore(std::move(impl));

@@ -1,0 +1,255 @@
+"""The ledger file: tamper evidence, exports accepted by hledger and Beancount
+with equal balances, readers beside a writer, the clock, scheme changes, the demo."""
+import json
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import threading
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import SCHEME, SOURCE, run, snapshot, write
+
+
+def sql(db, statement):
+    connection = sqlite3.connect(db)
+    try:
+        connection.execute(statement)
+        connection.commit()
+    finally:
+        connection.close()
+
+
+def advanced(ledger):
+    run("advance", ledger, "--to", "2025-04-05", check=0)
+    return ledger
+
+
+# Each tampering, done with the sqlite3 tool as an intruder would, and what verify must say.
+TAMPERINGS = [
+    ("change a posting's amount",
+     "UPDATE postings SET amount_minor = amount_minor + 1 WHERE entry_position = 1 AND line = 1",
+     "does not match its chained hash"),
+    ("change both postings of an entry so it still balances",
+     "UPDATE postings SET amount_minor = amount_minor * 2 WHERE entry_position = 1",
+     "does not match its chained hash"),
+    ("change an entry's date", "UPDATE entries SET effective_date = '2024-01-01' WHERE position = 2",
+     "does not match its chained hash"),
+    ("delete an entry in the middle",
+     "DELETE FROM postings WHERE entry_position = 2; DELETE FROM entries WHERE position = 2",
+     "entries jump from position 1 to 3"),
+    ("cut the last operation and its entries off the end",
+     "DELETE FROM postings WHERE entry_position IN (SELECT position FROM entries WHERE operation_id = "
+     "(SELECT max(id) FROM operations)); DELETE FROM entries WHERE operation_id = (SELECT max(id) FROM operations); "
+     "DELETE FROM operations WHERE id = (SELECT max(id) FROM operations)",
+     "is no longer reached"),
+    ("insert an entry", "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash) "
+     "SELECT max(position) + 1, 'FAKE', 2, '2024-05-31', 'R1:income_tax', '', '', x'00' FROM entries",
+     "does not match its chained hash"),
+    ("change an event's amount", "UPDATE events SET amount = '1.00' WHERE id = 'E1'",
+     "were changed since"),
+    ("change a citizen's birth date", "UPDATE citizen_records SET birth_date = '1989-06-01' WHERE citizen = 'C1'",
+     "were changed since"),
+    ("change an operation's moment", "UPDATE operations SET recorded_at = '2001-01-01T00:00:00.000000Z' WHERE id = 2",
+     "its hash does not match"),
+    ("change the scheme's text", "UPDATE schemes SET scheme_yaml = scheme_yaml || ' '",
+     "does not match its SHA-256"),
+    ("move a posting to another account",
+     "UPDATE postings SET account_id = (SELECT max(id) FROM accounts) WHERE entry_position = 1 AND line = 1",
+     "does not match its chained hash"),
+]
+
+
+def test_an_untouched_ledger_verifies(ledger):
+    advanced(ledger)
+    result = run("verify", ledger, check=0)
+    assert re.match(r"verified: \d+ entries, 3 operations, 3 recorded chain heads checked\nchain head [0-9a-f]{64}\n$",
+                    result.stdout), result.stdout
+
+
+@pytest.mark.parametrize("name,statement,message", TAMPERINGS, ids=[t[0] for t in TAMPERINGS])
+def test_verify_catches_tampering(ledger, name, statement, message):
+    advanced(ledger)
+    subprocess.run(["sqlite3", str(ledger), statement], check=True)
+    result = run("verify", ledger)
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert message in result.stderr, result.stderr
+    assert result.stdout.startswith("FAILED:")
+
+
+def test_verify_with_an_anchor_given_and_a_truncated_anchors_file(ledger):
+    head = run("verify", ledger, check=0).stdout.split()[-1]
+    run("verify", ledger, "--anchor", head, check=0)
+    assert run("verify", ledger, "--anchor", "ab" * 32).returncode == 3
+    # Cutting the last operation and its anchor line too: an anchor kept elsewhere still catches it.
+    advanced(ledger)
+    head_after_advance = run("verify", ledger, check=0).stdout.split()[-1]
+    statement = TAMPERINGS[4][1]
+    subprocess.run(["sqlite3", str(ledger), statement], check=True)
+    anchors = Path(str(ledger) + ".anchors")
+    anchors.write_text("".join(anchors.read_text().splitlines(keepends=True)[:-1]))
+    result = run("verify", ledger, "--anchor", head_after_advance)
+    assert result.returncode == 3
+    assert f"the recorded chain head {head_after_advance} is no longer reached" in result.stderr
+
+
+def balances_from_csv(ledger, tmp_path):
+    out = tmp_path / "journal.csv"
+    run("export", ledger, "--format", "csv", "--out", out, check=0)
+    totals = {}
+    for line in out.read_text().splitlines()[1:]:
+        fields = line.split(",")
+        account, amount, unit = fields[-3], Decimal(fields[-2]), fields[-1]
+        totals[(account, unit)] = totals.get((account, unit), Decimal(0)) + amount
+    return totals
+
+
+def test_hledger_reads_the_export_with_equal_balances(ledger, tmp_path):
+    advanced(ledger)
+    journal = tmp_path / "ledger.journal"
+    run("export", ledger, "--format", "hledger", "--out", journal, check=0)
+    result = subprocess.run(["hledger", "-f", str(journal), "balance", "--flat", "--no-total", "-O", "csv"],
+                            capture_output=True, text=True, check=True)
+    theirs = {}
+    for line in result.stdout.splitlines()[1:]:
+        account, amounts = [field.strip('"') for field in line.split('","')]
+        for amount in amounts.split(", "):
+            number, unit = amount.split(" ")
+            theirs[(account, unit)] = Decimal(number)
+    ours = balances_from_csv(ledger, tmp_path)
+    ours = {key: value for key, value in ours.items() if value != 0}
+    assert theirs == ours
+    for (account, unit), value in ours.items():
+        assert Decimal(run("balance", ledger, account, check=0).stdout) == value
+
+
+def test_beancount_accepts_the_export_with_equal_balances(ledger, tmp_path):
+    advanced(ledger)
+    journal = tmp_path / "ledger.beancount"
+    run("export", ledger, "--format", "beancount", "--out", journal, check=0)
+    check = subprocess.run(["bean-check", str(journal)], capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout == "" and check.stderr == "", check
+    query = subprocess.run(["bean-query", "-f", "csv", str(journal),
+                            "SELECT account, units(sum(position)) AS total GROUP BY account"],
+                           capture_output=True, text=True, check=True)
+    theirs = {}
+    for line in query.stdout.splitlines()[1:]:
+        account, total = line.rsplit(",", 1)
+        for amount in filter(None, total.strip().split(",")):
+            number, unit = amount.split()
+            if Decimal(number) != 0:
+                theirs[(account.strip(), unit)] = Decimal(number)
+    ours = {}
+    for (account, unit), value in balances_from_csv(ledger, tmp_path).items():
+        if value != 0:
+            mapped = run_name_mapping(account)
+            ours[(mapped, unit)] = value
+    assert theirs == ours
+
+
+def run_name_mapping(account):
+    """The documented mapping (docs/export.md), written again independently."""
+    parts = account.split(":")
+    roots = {"citizen": "Assets:Citizen", "org": "Assets:Org", "fund": "Equity:Fund"}
+    if parts[0] in roots:
+        out, rest = roots[parts[0]], parts[1:]
+    else:
+        out, rest = "Assets:Other", parts
+    for part in rest:
+        mapped = "" if (part and ((part[0].isupper() and part[0] != "X") or part[0].isdigit())) else "X"
+        mapped += "".join(c if c.isalnum() and c.isascii() else f"-{ord(c):02X}" for c in part)
+        out += ":" + mapped
+    return out
+
+
+def test_beancount_names_stay_distinct_and_valid(ledger, tmp_path):
+    names = ["citizen:C1:social", "citizen:c1:social", "citizen:Xc1:social", "org:food-bank", "org:food_bank",
+             "fund:social", "other:thing"]
+    mapped = [run_name_mapping(name) for name in names]
+    assert len(set(mapped)) == len(names)
+    for name in mapped:
+        assert re.fullmatch(r"(Assets|Equity)(:[A-Z0-9][A-Za-z0-9-]*)+", name), name
+
+
+def test_balance_as_of_and_as_known_at(ledger, tmp_path):
+    first_head = Path(str(ledger) + ".anchors").read_text().splitlines()[-1].split()
+    known_then = first_head[1]
+    write(tmp_path / "late.csv", "id,date,citizen,kind,code,amount\nL1,2024-05-01,C1,tax,income_tax,100.00\n")
+    run("import", ledger, "--events", "late.csv", check=0, cwd=tmp_path)
+    assert run("balance", ledger, "citizen:C1:social", check=0).stdout == "150.62\n"
+    assert run("balance", ledger, "citizen:C1:social", "--as-known-at", known_then, check=0).stdout == "140.62\n"
+    assert run("balance", ledger, "citizen:C1:social", "--as-of", "2024-05-31", check=0).stdout == "133.46\n"
+    assert run("balance", ledger, "citizen:C1:social", "--as-of", "2024-05-30", check=0).stdout == "10.00\n"
+
+
+def test_statement_json_matches_the_balance(ledger):
+    advanced(ledger)
+    result = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json", check=0)
+    statement = json.loads(result.stdout)
+    assert statement["social_account"]["closing_balance"] == run("balance", ledger, "citizen:C1:social",
+                                                                 "--as-of", "2025-04-05", check=0).stdout.strip()
+    assert statement["taxes_paid"] == {"income_tax": "1234.55"}
+
+
+def test_advance_only_moves_forward(ledger):
+    advanced(ledger)
+    before = snapshot(ledger)
+    result = run("advance", ledger, "--to", "2024-04-05")
+    assert result.returncode == 2
+    assert "the clock only moves forward" in result.stderr
+    assert snapshot(ledger) == before
+
+
+def test_a_reform_restates_and_can_be_removed(ledger, tmp_path):
+    advanced(ledger)
+    reform = write(tmp_path / "reform.yaml",
+                   "contribution_share:\n  income_tax:\n    values:\n      2024-04-06: {value: 0.20}\n")
+    result = run("scheme", ledger, "--reform", reform, check=0)
+    assert "reform reform.yaml sha256" in result.stdout
+    assert run("balance", ledger, "citizen:C1:social", check=0).stdout != "140.62\n"
+    run("scheme", ledger, "--no-reform", check=0)
+    result = run("scheme", ledger, check=0)
+    assert "reform none" in result.stdout
+    run("verify", ledger, check=0)
+
+
+def test_readers_see_a_consistent_ledger_while_a_writer_imports(ledger, tmp_path):
+    rows = "".join(f"B{i},2024-0{1 + i % 9}-1{i % 10},C2,tax,income_tax,10.00\n" for i in range(20000))
+    write(tmp_path / "big.csv", "id,date,citizen,kind,code,amount\n" + rows)
+    allowed = {"0.00\n", "20000.00\n"}  # all of the import or none of it: 20,000 credits of 1.00
+    failures, seen = [], set()
+
+    def read_while_writing():
+        for _ in range(40):
+            result = run("balance", ledger, "citizen:C2:social")
+            if result.returncode == 2 and "no account named" in result.stderr:
+                seen.add("0.00\n")
+                continue
+            if result.returncode != 0 or result.stdout not in allowed:
+                failures.append(result)
+            seen.add(result.stdout)
+
+    reader = threading.Thread(target=read_while_writing)
+    reader.start()
+    run("import", ledger, "--events", "big.csv", check=0, cwd=tmp_path)
+    reader.join()
+    assert failures == []
+    assert run("balance", ledger, "citizen:C2:social", check=0).stdout == "20000.00\n"
+
+
+def test_demo_runs_and_verifies(tmp_path):
+    result = run("demo", tmp_path / "demo", check=0)
+    assert "1000 citizens" in result.stdout
+    db = tmp_path / "demo" / "ledger.db"
+    statements = sorted((tmp_path / "demo" / "statements").glob("*.json"))
+    assert len(statements) == 1000
+    first = json.loads(statements[0].read_text())
+    assert first["tax_year"] == "2024-25"
+    run("verify", db, check=0)
+    # The same seed makes the same population.
+    again = run("demo", tmp_path / "again", check=0)
+    assert (tmp_path / "demo" / "input" / "events.csv").read_bytes() == (tmp_path / "again" / "input" / "events.csv").read_bytes()
