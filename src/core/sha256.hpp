@@ -25,10 +25,13 @@ class Sha256 {
   }
   Sha256(const Sha256&) = delete;
   Sha256& operator=(const Sha256&) = delete;
-  Sha256(Sha256&& other) noexcept : context_(other.context_) { other.context_ = nullptr; }
+  Sha256(Sha256&& other) noexcept : context_(other.context_), pending_(std::move(other.pending_)) {
+    other.context_ = nullptr;
+  }
   ~Sha256() { EVP_MD_CTX_free(context_); }
 
   Sha256& update(std::string_view bytes) {
+    flush();
     if (EVP_DigestUpdate(context_, bytes.data(), bytes.size()) != 1) fail();
     return *this;
   }
@@ -36,11 +39,16 @@ class Sha256 {
     return update(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
   }
   // A field that cannot run into the next one: its length, ':', its bytes.
+  // Fields are gathered and handed to OpenSSL in one call, at finish() or when many.
   Sha256& field(std::string_view bytes) {
-    const std::string length = std::to_string(bytes.size()) + ":";
-    return update(length).update(bytes);
+    pending_ += std::to_string(bytes.size());
+    pending_ += ':';
+    pending_ += bytes;
+    if (pending_.size() > 4096) flush();
+    return *this;
   }
   Digest finish() {
+    flush();
     Digest digest{};
     unsigned int length = 0;
     if (EVP_DigestFinal_ex(context_, digest.data(), &length) != 1 || length != digest.size()) fail();
@@ -49,11 +57,17 @@ class Sha256 {
   }
 
  private:
+  void flush() {
+    if (pending_.empty()) return;
+    if (EVP_DigestUpdate(context_, pending_.data(), pending_.size()) != 1) fail();
+    pending_.clear();
+  }
   void start() {
     if (EVP_DigestInit_ex(context_, EVP_sha256(), nullptr) != 1) fail();
   }
   [[noreturn]] static void fail() { throw Error(ErrorCode::environment, "SHA-256 failed in OpenSSL"); }
   EVP_MD_CTX* context_;
+  std::string pending_;
 };
 
 inline std::string to_hex(const unsigned char* bytes, std::size_t size) {

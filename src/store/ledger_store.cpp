@@ -66,7 +66,7 @@ CREATE TABLE providers (
 ) WITHOUT ROWID;
 CREATE TABLE events (
   sequence     INTEGER PRIMARY KEY,
-  id           TEXT NOT NULL UNIQUE,
+  id           TEXT NOT NULL,
   operation_id INTEGER NOT NULL REFERENCES operations(id),
   date         TEXT NOT NULL,
   citizen      TEXT NOT NULL,
@@ -84,7 +84,7 @@ CREATE TABLE accounts (
 );
 CREATE TABLE entries (
   position       INTEGER PRIMARY KEY,
-  id             TEXT NOT NULL UNIQUE,
+  id             TEXT NOT NULL,
   operation_id   INTEGER NOT NULL REFERENCES operations(id),
   effective_date TEXT NOT NULL,
   code           TEXT NOT NULL,
@@ -93,13 +93,12 @@ CREATE TABLE entries (
   hash           BLOB NOT NULL
 );
 CREATE TABLE postings (
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
   entry_position INTEGER NOT NULL REFERENCES entries(position),
   line           INTEGER NOT NULL,
-  account_id     INTEGER NOT NULL REFERENCES accounts(id),
   amount_minor   INTEGER NOT NULL,
-  PRIMARY KEY (entry_position, line)
+  PRIMARY KEY (account_id, entry_position, line)
 ) WITHOUT ROWID;
-CREATE INDEX postings_by_account ON postings (account_id, entry_position);
 CREATE VIEW journal AS
   SELECT e.position, e.id, e.effective_date, o.recorded_at, e.code, e.memo, e.reverses, a.name AS account,
          a.unit, p.amount_minor
@@ -356,9 +355,6 @@ struct LedgerStore::Impl {
     {
       sqlite::Statement entries = db.prepare(
           "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ORDER BY position");
-      sqlite::Statement postings = db.prepare(
-          "SELECT entry_position, account_id, amount_minor FROM postings ORDER BY entry_position, line");
-      bool posting_row = postings.next();
       std::int64_t expected_position = 1;
       while (entries.next()) {
         const std::int64_t position = entries.integer(0);
@@ -375,20 +371,38 @@ struct LedgerStore::Impl {
         entry.code = std::string(entries.text(4));
         entry.memo = std::string(entries.text(5));
         entry.reverses = std::string(entries.text(6));
-        while (posting_row && postings.integer(0) < position) posting_row = postings.next();  // orphans: verify names them
-        while (posting_row && postings.integer(0) == position) {
-          const auto account = accounts.find(postings.integer(1));
-          if (account == accounts.end()) {
-            throw Error(ErrorCode::invalid_input, "entry " + entry.id + " posts to a missing account");
-          }
-          const Unit& unit = account->second.second;
-          entry.postings.push_back({account->second.first, Amount(from_minor(postings.integer(2), unit), unit)});
-          posting_row = postings.next();
-        }
         record.entries.push_back(std::move(entry));
         loaded.entry_operation.push_back(operation);
       }
-      if (posting_row) postings.reset();
+    }
+    {
+      // Postings are kept by account (for balance queries); each goes back to its entry, at its line.
+      sqlite::Statement postings = db.prepare("SELECT account_id, entry_position, line, amount_minor FROM postings");
+      std::vector<std::vector<std::optional<Posting>>> lines(record.entries.size());
+      while (postings.next()) {
+        const std::int64_t position = postings.integer(1), line = postings.integer(2);
+        if (position < 1 || position > static_cast<std::int64_t>(lines.size()) || line < 1 || line > 1000) {
+          throw Error(ErrorCode::invalid_input, "a posting names entry " + std::to_string(position) + ", line " +
+                                                    std::to_string(line) + ", which does not exist");
+        }
+        const auto account = accounts.find(postings.integer(0));
+        if (account == accounts.end()) {
+          throw Error(ErrorCode::invalid_input, "a posting of entry " + std::to_string(position) + " names a missing account");
+        }
+        auto& slots = lines[static_cast<std::size_t>(position - 1)];
+        if (slots.size() < static_cast<std::size_t>(line)) slots.resize(static_cast<std::size_t>(line));
+        const Unit& unit = account->second.second;
+        slots[static_cast<std::size_t>(line - 1)] = Posting{account->second.first, Amount(from_minor(postings.integer(3), unit), unit)};
+      }
+      for (std::size_t index = 0; index < lines.size(); ++index) {
+        for (std::size_t line = 0; line < lines[index].size(); ++line) {
+          if (!lines[index][line]) {
+            throw Error(ErrorCode::invalid_input, "entry " + record.entries[index].id + " has lost its posting line " +
+                                                      std::to_string(line + 1));
+          }
+          record.entries[index].postings.push_back(std::move(*lines[index][line]));
+        }
+      }
     }
     return loaded;
   }
@@ -831,6 +845,14 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
     while (keys.next()) {
       problems.push_back("table " + std::string(keys.text(0)) + " row " + std::to_string(keys.integer(1)) +
                          " refers to a missing row of " + std::string(keys.text(2)));
+    }
+  }
+  for (const char* table : {"entries", "events"}) {
+    sqlite::Statement duplicates =
+        impl.db.prepare(std::string("SELECT id, count(*) FROM ") + table + " GROUP BY id HAVING count(*) > 1 LIMIT 10");
+    while (duplicates.next()) {
+      problems.push_back(std::string(table) + " holds id " + std::string(duplicates.text(0)) + " " +
+                         std::to_string(duplicates.integer(1)) + " times");
     }
   }
   std::optional<Impl::Loaded> loaded;
