@@ -39,8 +39,9 @@ struct Command {
 
 void print_change(const std::string& what, const StoredChange& change) {
   const ChangeSummary& s = change.summary;
-  std::cout << what << ": " << s.citizens_added << " citizens and " << s.events_added << " events added, "
-            << s.entries_posted << " entries posted (" << s.adjustments << " adjustments or reversals)\n";
+  std::cout << what << ": ";
+  if (what == "imported") std::cout << s.citizens_added << " citizens and " << s.events_added << " events added, ";
+  std::cout << s.entries_posted << " entries posted (" << s.adjustments << " adjustments or reversals)\n";
   if (change.stored) {
     std::cout << "recorded at " << format_moment(change.recorded_at) << "\n";
     std::cout << "chain head " << change.chain_head << "\n";
