@@ -35,6 +35,59 @@ void for_each_known(const Journal& journal, const std::string& account, const Wi
   }
 }
 
+// The lifetime history's per-year flows, filled while the statement's postings are read.
+// Postings mostly come in date order, so the tax year of the last one is kept and a
+// posting in the same year costs two comparisons.
+class HistoryBuilder {
+ public:
+  struct Flows {
+    Decimal contributions, benefits_charged, service_use, social;
+  };
+
+  explicit HistoryBuilder(const TaxYear& statement_year) : statement_year_(statement_year) {}
+
+  // The flows of the tax year holding day (on or before the statement period's end).
+  Flows& at(int day) {
+    if (day < cached_first_day_ || day > cached_last_day_) resolve(day);
+    return years_back_[cached_years_back_];
+  }
+
+  // Rows from the first one that is not all zeros to the statement's year, oldest first.
+  std::vector<Statement::HistoryYear> rows() const {
+    if (years_back_.empty()) return {{statement_year_.label(), {}, {}, {}, {}}};
+    std::vector<Statement::HistoryYear> out;
+    out.reserve(years_back_.size());
+    Decimal balance;
+    for (std::size_t back = years_back_.size(); back-- > 0;) {
+      const Flows& flows = years_back_[back];
+      balance += flows.social;
+      const bool zero_row = flows.contributions.is_zero() && flows.benefits_charged.is_zero() &&
+                            flows.service_use.is_zero() && balance.is_zero();
+      if (out.empty() && zero_row && back > 0) continue;
+      const TaxYear year(statement_year_.start_year() - static_cast<int>(back), statement_year_.start());
+      out.push_back({year.label(), flows.contributions, flows.benefits_charged, flows.service_use, balance});
+    }
+    return out;
+  }
+
+ private:
+  void resolve(int day) {
+    const TaxYear year = TaxYear::containing(date_from_day_number(day), statement_year_.start());
+    const int back = statement_year_.start_year() - year.start_year();
+    if (back < 0) throw Error(ErrorCode::invalid_argument, "statement history: a posting after the period's end");
+    cached_years_back_ = static_cast<std::size_t>(back);
+    cached_first_day_ = day_number(year.first_day());
+    cached_last_day_ = day_number(year.last_day());
+    if (years_back_.size() <= cached_years_back_) years_back_.resize(cached_years_back_ + 1);
+  }
+
+  TaxYear statement_year_;
+  std::vector<Flows> years_back_;  // [0] is the statement's year, [1] the year before, ...
+  std::size_t cached_years_back_ = 0;
+  int cached_first_day_ = 1;  // an empty range: the first posting resolves its year
+  int cached_last_day_ = 0;
+};
+
 void add_to(Statement::Totals& totals, const std::string& code, const Decimal& amount) { totals[code] += amount; }
 
 void drop_zeros(Statement::Totals& totals) {
@@ -49,12 +102,20 @@ Decimal sum_of(const Statement::Totals& totals) {
 
 std::string money(const Decimal& value) { return value.rounded(2, RoundingMode::down).to_string(); }
 
-void read_social(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+void read_social(const Journal& journal, const std::string& id, const Window& window, Statement& statement,
+                 HistoryBuilder& history) {
   auto& social = statement.social_account;
   for_each_known(journal, accounts::social(id), window, [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
     const std::string_view rule = code_rule(entry.code);
-    if (rule == "R1") statement.lifetime.contributions += posting.amount;
-    if (rule == "R2") statement.lifetime.benefits_charged -= posting.amount;
+    HistoryBuilder::Flows& year = history.at(posting.day);
+    year.social += posting.amount;
+    if (rule == "R1") {
+      statement.lifetime.contributions += posting.amount;
+      year.contributions += posting.amount;
+    } else if (rule == "R2") {
+      statement.lifetime.benefits_charged -= posting.amount;
+      year.benefits_charged -= posting.amount;
+    }
     if (!in_period) {
       social.opening_balance += posting.amount;
       return;
@@ -80,11 +141,15 @@ void read_social(const Journal& journal, const std::string& id, const Window& wi
   }
 }
 
-void read_memos(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+void read_memos(const Journal& journal, const std::string& id, const Window& window, Statement& statement,
+                HistoryBuilder& history) {
   const auto by_code = [&](const char* what, Statement::Totals& totals, Decimal* lifetime) {
     for_each_known(journal, accounts::memo_citizen(id, what), window,
                    [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
-                     if (lifetime) *lifetime += posting.amount;
+                     if (lifetime) {
+                       *lifetime += posting.amount;
+                       history.at(posting.day).service_use += posting.amount;
+                     }
                      if (in_period) add_to(totals, code_detail(entry.code), posting.amount);
                    });
     drop_zeros(totals);
@@ -208,8 +273,10 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
   statement.as_known_at = as_known_at.value_or(engine.last_recorded_at().value_or(Moment()));
   statement.currency = std::string(parameters.currency.code());
   const Window window{day_number(statement.period_start), day_number(statement.period_end), statement.as_known_at};
-  read_social(engine.journal(), citizen_id, window, statement);
-  read_memos(engine.journal(), citizen_id, window, statement);
+  HistoryBuilder history(year);
+  read_social(engine.journal(), citizen_id, window, statement, history);
+  read_memos(engine.journal(), citizen_id, window, statement, history);
+  statement.history = history.rows();
   read_care(engine.journal(), citizen_id, window, statement);
   read_time(engine.journal(), citizen_id, window, statement);
   read_pension(engine, *engine.citizen_as_known_at(citizen_id, statement.as_known_at), window, statement);
@@ -249,7 +316,16 @@ std::string Statement::to_json() const {
          (pension.state_pension_age_date ? json_string(format_date(*pension.state_pension_age_date)) : std::string("null")) +
          ", \"settled\": " + (pension.settled ? "true" : "false") + ",\n";
   out += "              \"weekly_supplement\": " + json_string(money(pension.weekly_supplement)) +
-         ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "}\n";
+         ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "},\n";
+  out += "  \"history\": [";
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const HistoryYear& row = history[i];
+    out += i == 0 ? "\n" : ",\n";
+    out += "    {\"tax_year\": " + json_string(row.tax_year) + ", \"contributions\": " + json_string(money(row.contributions)) +
+           ", \"benefits_charged\": " + json_string(money(row.benefits_charged)) + ", \"service_use\": " +
+           json_string(money(row.service_use)) + ", \"closing_balance\": " + json_string(money(row.closing_balance)) + "}";
+  }
+  out += history.empty() ? "]\n" : "\n  ]\n";
   return out + "}\n";
 }
 
@@ -294,6 +370,13 @@ std::map<std::string, std::string> Statement::flatten() const {
   fields["pension.settled"] = pension.settled ? "true" : "false";
   fields["pension.weekly_supplement"] = money(pension.weekly_supplement);
   fields["pension.projected_weekly_supplement"] = money(pension.projected_weekly_supplement);
+  for (const HistoryYear& row : history) {
+    const std::string prefix = "history." + row.tax_year + ".";
+    fields[prefix + "contributions"] = money(row.contributions);
+    fields[prefix + "benefits_charged"] = money(row.benefits_charged);
+    fields[prefix + "service_use"] = money(row.service_use);
+    fields[prefix + "closing_balance"] = money(row.closing_balance);
+  }
   return fields;
 }
 
