@@ -36,30 +36,33 @@ void for_each_known(const Journal& journal, const std::string& account, const Wi
 }
 
 // The lifetime history's per-year flows, filled while the statement's postings are read.
-// Postings mostly come in date order, so the tax year of the last one is kept and a
-// posting in the same year costs two comparisons.
+// A posting's tax year comes from a table of the years' first days (day numbers), so
+// no posting needs a calendar conversion.
 class HistoryBuilder {
  public:
   struct Flows {
     Decimal contributions, benefits_charged, service_use, social;
   };
 
-  explicit HistoryBuilder(const TaxYear& statement_year) : statement_year_(statement_year) {}
+  explicit HistoryBuilder(const TaxYear& statement_year) : statement_year_(statement_year) {
+    first_days_back_.push_back(day_number(statement_year.first_day()));
+  }
 
   // The flows of the tax year holding day (on or before the statement period's end).
   Flows& at(int day) {
-    if (day < cached_first_day_ || day > cached_last_day_) resolve(day);
-    return years_back_[cached_years_back_];
+    const std::size_t back = years_back(day);
+    if (flows_back_.size() <= back) flows_back_.resize(back + 1);
+    return flows_back_[back];
   }
 
   // Rows from the first one that is not all zeros to the statement's year, oldest first.
   std::vector<Statement::HistoryYear> rows() const {
-    if (years_back_.empty()) return {{statement_year_.label(), {}, {}, {}, {}}};
+    if (flows_back_.empty()) return {{statement_year_.label(), {}, {}, {}, {}}};
     std::vector<Statement::HistoryYear> out;
-    out.reserve(years_back_.size());
+    out.reserve(flows_back_.size());
     Decimal balance;
-    for (std::size_t back = years_back_.size(); back-- > 0;) {
-      const Flows& flows = years_back_[back];
+    for (std::size_t back = flows_back_.size(); back-- > 0;) {
+      const Flows& flows = flows_back_[back];
       balance += flows.social;
       const bool zero_row = flows.contributions.is_zero() && flows.benefits_charged.is_zero() &&
                             flows.service_use.is_zero() && balance.is_zero();
@@ -71,21 +74,27 @@ class HistoryBuilder {
   }
 
  private:
-  void resolve(int day) {
-    const TaxYear year = TaxYear::containing(date_from_day_number(day), statement_year_.start());
-    const int back = statement_year_.start_year() - year.start_year();
-    if (back < 0) throw Error(ErrorCode::invalid_argument, "statement history: a posting after the period's end");
-    cached_years_back_ = static_cast<std::size_t>(back);
-    cached_first_day_ = day_number(year.first_day());
-    cached_last_day_ = day_number(year.last_day());
-    if (years_back_.size() <= cached_years_back_) years_back_.resize(cached_years_back_ + 1);
+  // How many tax years before the statement's year day falls: a year has at most 366
+  // days, so ceil(distance / 366) years back is never too far, and one more step at
+  // most (a year short by one day per year needs 366 years to add up to a whole year).
+  std::size_t years_back(int day) {
+    const int distance = first_days_back_[0] - day;
+    if (distance <= 0) return 0;
+    std::size_t back = static_cast<std::size_t>((distance + 365) / 366);
+    while (first_day_back(back) > day) ++back;
+    return back;
+  }
+  int first_day_back(std::size_t back) {
+    while (first_days_back_.size() <= back) {
+      const TaxYear year(statement_year_.start_year() - static_cast<int>(first_days_back_.size()), statement_year_.start());
+      first_days_back_.push_back(day_number(year.first_day()));
+    }
+    return first_days_back_[back];
   }
 
   TaxYear statement_year_;
-  std::vector<Flows> years_back_;  // [0] is the statement's year, [1] the year before, ...
-  std::size_t cached_years_back_ = 0;
-  int cached_first_day_ = 1;  // an empty range: the first posting resolves its year
-  int cached_last_day_ = 0;
+  std::vector<int> first_days_back_;  // [0]: the statement year's first day, [1]: the year before's, ...
+  std::vector<Flows> flows_back_;     // the same indexing
 };
 
 void add_to(Statement::Totals& totals, const std::string& code, const Decimal& amount) { totals[code] += amount; }
@@ -258,6 +267,27 @@ std::string totals_json(const Statement::Totals& totals) {
   return out + "}";
 }
 
+// The history rows, appended in place: a statement holds one per year of a life.
+void append_history_json(std::string& out, const std::vector<Statement::HistoryYear>& history) {
+  out.reserve(out.size() + 150 * history.size() + 8);
+  const auto field = [&out](const char* name, const Decimal& value) {
+    out += name;
+    out += money(value);
+    out += '"';
+  };
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Statement::HistoryYear& row = history[i];
+    out += i == 0 ? "\n    {\"tax_year\": " : ",\n    {\"tax_year\": ";
+    out += json_string(row.tax_year);
+    field(", \"contributions\": \"", row.contributions);
+    field(", \"benefits_charged\": \"", row.benefits_charged);
+    field(", \"service_use\": \"", row.service_use);
+    field(", \"closing_balance\": \"", row.closing_balance);
+    out += '}';
+  }
+  out += history.empty() ? "]\n" : "\n  ]\n";
+}
+
 }  // namespace
 
 Statement make_statement(const Engine& engine, const std::string& citizen_id, const std::string& tax_year,
@@ -285,7 +315,9 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
 
 std::string Statement::to_json() const {
   const auto& s = social_account;
-  std::string out = "{\n";
+  std::string out;
+  out.reserve(1536 + 150 * history.size());
+  out += "{\n";
   out += "  \"citizen\": " + json_string(citizen) + ", \"tax_year\": " + json_string(tax_year) + ",\n";
   out += "  \"period\": {\"start\": " + json_string(format_date(period_start)) + ", \"end\": " + json_string(format_date(period_end)) + "},\n";
   out += "  \"as_known_at\": " + json_string(format_moment(as_known_at)) + ", \"currency\": " + json_string(currency) + ",\n";
@@ -318,14 +350,7 @@ std::string Statement::to_json() const {
   out += "              \"weekly_supplement\": " + json_string(money(pension.weekly_supplement)) +
          ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "},\n";
   out += "  \"history\": [";
-  for (std::size_t i = 0; i < history.size(); ++i) {
-    const HistoryYear& row = history[i];
-    out += i == 0 ? "\n" : ",\n";
-    out += "    {\"tax_year\": " + json_string(row.tax_year) + ", \"contributions\": " + json_string(money(row.contributions)) +
-           ", \"benefits_charged\": " + json_string(money(row.benefits_charged)) + ", \"service_use\": " +
-           json_string(money(row.service_use)) + ", \"closing_balance\": " + json_string(money(row.closing_balance)) + "}";
-  }
-  out += history.empty() ? "]\n" : "\n  ]\n";
+  append_history_json(out, history);
   return out + "}\n";
 }
 
