@@ -35,6 +35,68 @@ void for_each_known(const Journal& journal, const std::string& account, const Wi
   }
 }
 
+// The lifetime history's per-year flows, filled while the statement's postings are read.
+// A posting's tax year comes from a table of the years' first days (day numbers), so
+// no posting needs a calendar conversion.
+class HistoryBuilder {
+ public:
+  struct Flows {
+    Decimal contributions, benefits_charged, service_use, social;
+  };
+
+  explicit HistoryBuilder(const TaxYear& statement_year) : statement_year_(statement_year) {
+    first_days_back_.push_back(day_number(statement_year.first_day()));
+  }
+
+  // The flows of the tax year holding day (on or before the statement period's end).
+  Flows& at(int day) {
+    const std::size_t back = years_back(day);
+    if (flows_back_.size() <= back) flows_back_.resize(back + 1);
+    return flows_back_[back];
+  }
+
+  // Rows from the first one that is not all zeros to the statement's year, oldest first.
+  std::vector<Statement::HistoryYear> rows() const {
+    if (flows_back_.empty()) return {{statement_year_.label(), {}, {}, {}, {}}};
+    std::vector<Statement::HistoryYear> out;
+    out.reserve(flows_back_.size());
+    Decimal balance;
+    for (std::size_t back = flows_back_.size(); back-- > 0;) {
+      const Flows& flows = flows_back_[back];
+      balance += flows.social;
+      const bool zero_row = flows.contributions.is_zero() && flows.benefits_charged.is_zero() &&
+                            flows.service_use.is_zero() && balance.is_zero();
+      if (out.empty() && zero_row && back > 0) continue;
+      const TaxYear year(statement_year_.start_year() - static_cast<int>(back), statement_year_.start());
+      out.push_back({year.label(), flows.contributions, flows.benefits_charged, flows.service_use, balance});
+    }
+    return out;
+  }
+
+ private:
+  // How many tax years before the statement's year day falls: a year has at most 366
+  // days, so ceil(distance / 366) years back is never too far, and one more step at
+  // most (a year short by one day per year needs 366 years to add up to a whole year).
+  std::size_t years_back(int day) {
+    const int distance = first_days_back_[0] - day;
+    if (distance <= 0) return 0;
+    std::size_t back = static_cast<std::size_t>((distance + 365) / 366);
+    while (first_day_back(back) > day) ++back;
+    return back;
+  }
+  int first_day_back(std::size_t back) {
+    while (first_days_back_.size() <= back) {
+      const TaxYear year(statement_year_.start_year() - static_cast<int>(first_days_back_.size()), statement_year_.start());
+      first_days_back_.push_back(day_number(year.first_day()));
+    }
+    return first_days_back_[back];
+  }
+
+  TaxYear statement_year_;
+  std::vector<int> first_days_back_;  // [0]: the statement year's first day, [1]: the year before's, ...
+  std::vector<Flows> flows_back_;     // the same indexing
+};
+
 void add_to(Statement::Totals& totals, const std::string& code, const Decimal& amount) { totals[code] += amount; }
 
 void drop_zeros(Statement::Totals& totals) {
@@ -49,12 +111,20 @@ Decimal sum_of(const Statement::Totals& totals) {
 
 std::string money(const Decimal& value) { return value.rounded(2, RoundingMode::down).to_string(); }
 
-void read_social(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+void read_social(const Journal& journal, const std::string& id, const Window& window, Statement& statement,
+                 HistoryBuilder& history) {
   auto& social = statement.social_account;
   for_each_known(journal, accounts::social(id), window, [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
     const std::string_view rule = code_rule(entry.code);
-    if (rule == "R1") statement.lifetime.contributions += posting.amount;
-    if (rule == "R2") statement.lifetime.benefits_charged -= posting.amount;
+    HistoryBuilder::Flows& year = history.at(posting.day);
+    year.social += posting.amount;
+    if (rule == "R1") {
+      statement.lifetime.contributions += posting.amount;
+      year.contributions += posting.amount;
+    } else if (rule == "R2") {
+      statement.lifetime.benefits_charged -= posting.amount;
+      year.benefits_charged -= posting.amount;
+    }
     if (!in_period) {
       social.opening_balance += posting.amount;
       return;
@@ -80,11 +150,15 @@ void read_social(const Journal& journal, const std::string& id, const Window& wi
   }
 }
 
-void read_memos(const Journal& journal, const std::string& id, const Window& window, Statement& statement) {
+void read_memos(const Journal& journal, const std::string& id, const Window& window, Statement& statement,
+                HistoryBuilder& history) {
   const auto by_code = [&](const char* what, Statement::Totals& totals, Decimal* lifetime) {
     for_each_known(journal, accounts::memo_citizen(id, what), window,
                    [&](const Entry& entry, const AccountPosting& posting, bool in_period) {
-                     if (lifetime) *lifetime += posting.amount;
+                     if (lifetime) {
+                       *lifetime += posting.amount;
+                       history.at(posting.day).service_use += posting.amount;
+                     }
                      if (in_period) add_to(totals, code_detail(entry.code), posting.amount);
                    });
     drop_zeros(totals);
@@ -193,6 +267,27 @@ std::string totals_json(const Statement::Totals& totals) {
   return out + "}";
 }
 
+// The history rows, appended in place: a statement holds one per year of a life.
+void append_history_json(std::string& out, const std::vector<Statement::HistoryYear>& history) {
+  out.reserve(out.size() + 150 * history.size() + 8);
+  const auto field = [&out](const char* name, const Decimal& value) {
+    out += name;
+    out += money(value);
+    out += '"';
+  };
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const Statement::HistoryYear& row = history[i];
+    out += i == 0 ? "\n    {\"tax_year\": " : ",\n    {\"tax_year\": ";
+    out += json_string(row.tax_year);
+    field(", \"contributions\": \"", row.contributions);
+    field(", \"benefits_charged\": \"", row.benefits_charged);
+    field(", \"service_use\": \"", row.service_use);
+    field(", \"closing_balance\": \"", row.closing_balance);
+    out += '}';
+  }
+  out += history.empty() ? "]\n" : "\n  ]\n";
+}
+
 }  // namespace
 
 Statement make_statement(const Engine& engine, const std::string& citizen_id, const std::string& tax_year,
@@ -208,8 +303,10 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
   statement.as_known_at = as_known_at.value_or(engine.last_recorded_at().value_or(Moment()));
   statement.currency = std::string(parameters.currency.code());
   const Window window{day_number(statement.period_start), day_number(statement.period_end), statement.as_known_at};
-  read_social(engine.journal(), citizen_id, window, statement);
-  read_memos(engine.journal(), citizen_id, window, statement);
+  HistoryBuilder history(year);
+  read_social(engine.journal(), citizen_id, window, statement, history);
+  read_memos(engine.journal(), citizen_id, window, statement, history);
+  statement.history = history.rows();
   read_care(engine.journal(), citizen_id, window, statement);
   read_time(engine.journal(), citizen_id, window, statement);
   read_pension(engine, *engine.citizen_as_known_at(citizen_id, statement.as_known_at), window, statement);
@@ -218,7 +315,9 @@ Statement make_statement(const Engine& engine, const std::string& citizen_id, co
 
 std::string Statement::to_json() const {
   const auto& s = social_account;
-  std::string out = "{\n";
+  std::string out;
+  out.reserve(1536 + 150 * history.size());
+  out += "{\n";
   out += "  \"citizen\": " + json_string(citizen) + ", \"tax_year\": " + json_string(tax_year) + ",\n";
   out += "  \"period\": {\"start\": " + json_string(format_date(period_start)) + ", \"end\": " + json_string(format_date(period_end)) + "},\n";
   out += "  \"as_known_at\": " + json_string(format_moment(as_known_at)) + ", \"currency\": " + json_string(currency) + ",\n";
@@ -249,7 +348,9 @@ std::string Statement::to_json() const {
          (pension.state_pension_age_date ? json_string(format_date(*pension.state_pension_age_date)) : std::string("null")) +
          ", \"settled\": " + (pension.settled ? "true" : "false") + ",\n";
   out += "              \"weekly_supplement\": " + json_string(money(pension.weekly_supplement)) +
-         ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "}\n";
+         ", \"projected_weekly_supplement\": " + json_string(money(pension.projected_weekly_supplement)) + "},\n";
+  out += "  \"history\": [";
+  append_history_json(out, history);
   return out + "}\n";
 }
 
@@ -294,6 +395,13 @@ std::map<std::string, std::string> Statement::flatten() const {
   fields["pension.settled"] = pension.settled ? "true" : "false";
   fields["pension.weekly_supplement"] = money(pension.weekly_supplement);
   fields["pension.projected_weekly_supplement"] = money(pension.projected_weekly_supplement);
+  for (const HistoryYear& row : history) {
+    const std::string prefix = "history." + row.tax_year + ".";
+    fields[prefix + "contributions"] = money(row.contributions);
+    fields[prefix + "benefits_charged"] = money(row.benefits_charged);
+    fields[prefix + "service_use"] = money(row.service_use);
+    fields[prefix + "closing_balance"] = money(row.closing_balance);
+  }
   return fields;
 }
 

@@ -22,9 +22,11 @@
 //
 // In a statement block, scalar fields are checked when listed; the maps
 // (contributions, taxes_paid, ...) are checked whole: a code the statement
-// shows but the block does not list is a failure too.
+// shows but the block does not list is a failure too. So is the history
+// (history.2024-25.closing_balance, ...) when the block lists any of it.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <array>
 #include <filesystem>
 #include <fstream>
@@ -185,8 +187,13 @@ class ScenarioRun {
       const std::string got = found == actual.end() ? "(absent)" : found->second;
       CHECK_MESSAGE(got == words[1], words[0] << ": expected " << words[1] << ", got " << got);
     }
+    // The history is checked whole when the block lists any of it.
+    const bool lists_history = std::any_of(listed.begin(), listed.end(), [](const std::string& field) {
+      return field.rfind("history.", 0) == 0;
+    });
     for (const auto& [field, value] : actual) {
-      if (!family_of(field).empty() && listed.count(field) == 0) {
+      const bool checked_whole = !family_of(field).empty() || (lists_history && field.rfind("history.", 0) == 0);
+      if (checked_whole && listed.count(field) == 0) {
         FAIL_CHECK(field << " is " << value << " but the scenario does not list it");
       }
     }

@@ -171,6 +171,11 @@ def tax_year_bounds(p: Parameters, year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, month, day), dt.date(year + 1, month, day) - dt.timedelta(days=1)
 
 
+def tax_year_of(p: Parameters, day: dt.date) -> int:
+    """The start year of the tax year holding day."""
+    return day.year if (day.month, day.day) >= p.tax_year_start else day.year - 1
+
+
 def tax_year_label(p: Parameters, year: int) -> str:
     return str(year) if p.tax_year_start == (1, 1) else f"{year}-{(year + 1) % 100:02d}"
 
@@ -548,6 +553,26 @@ def statement(L: Ledger, cid: str, year: int) -> dict[str, str]:
         if divisor is not None:  # open point: no divisor at that date projects nothing (0.00), no error
             projected = round_div(closing, divisor * 52)
     out["pension.projected_weekly_supplement"] = fmt(projected)
+
+    # The lifetime history: a row per tax year up to this one, from the first row that is not all zeros.
+    flows: dict[int, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
+    for d, ln, _, a in lines:
+        if d <= end:
+            row = flows[tax_year_of(L.p, d)]
+            if ln in ("contributions", "benefits_charged", "service_use"):
+                row[("contributions", "benefits_charged", "service_use").index(ln)] += a
+            row[3] += SOCIAL_SIGN.get(ln, 0) * a
+    rows, balance = [], ZERO
+    for y in range(min(flows, default=year), year + 1):
+        contributions, benefits, services, social = flows.get(y, [ZERO] * 4)
+        balance += social
+        row = [contributions, benefits, services, balance]
+        if rows or y == year or any(v != 0 for v in row):
+            rows.append((y, row))
+    for y, row in rows:
+        label = tax_year_label(L.p, y)
+        for name, value in zip(("contributions", "benefits_charged", "service_use", "closing_balance"), row):
+            out[f"history.{label}.{name}"] = fmt(value)
     return out
 
 

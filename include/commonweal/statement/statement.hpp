@@ -10,6 +10,17 @@
 //   - sum(benefits_charged) - sum(copayments) + indexation + settlement,
 //   exactly; make_statement() checks it and throws if it ever failed.
 // - Maps hold only codes whose total for the period is not zero.
+// - history has one row per tax year, oldest first, ending with the
+//   statement's own year (always there); it starts at the first year whose
+//   row is not all zeros, so a citizen's first recorded activity starts it
+//   and an event corrected away (its entries and reversal net to zero) does
+//   not. Its last row repeats the year's figures: contributions =
+//   sum(social_account.contributions), benefits_charged =
+//   sum(social_account.benefits_charged), service_use = sum(service_use),
+//   closing_balance = social_account.closing_balance; and the rows'
+//   contributions, benefits_charged and service_use sum to the lifetime
+//   figures. It is read in the same single pass over the postings as the
+//   rest of the statement.
 // - to_json() writes the contract's field names, amounts as strings with
 //   exactly two decimals.
 #pragma once
@@ -17,6 +28,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "commonweal/lifecycle/engine.hpp"
 
@@ -61,9 +73,19 @@ struct Statement {
     bool settled = false;
     Decimal weekly_supplement, projected_weekly_supplement;
   } pension;
+  // One tax year of the lifetime picture, as known at the statement's moment.
+  struct HistoryYear {
+    std::string tax_year;     // its label, "2024-25"
+    Decimal contributions;    // R1 credits to the social account (care levy excluded)
+    Decimal benefits_charged; // R2 debits
+    Decimal service_use;      // R3 costs
+    Decimal closing_balance;  // the social account at the year's last day
+  };
+  std::vector<HistoryYear> history;  // oldest first; the last row is this statement's year
 
   std::string to_json() const;
-  // "social_account.contributions.income_tax" -> "123.46", every field flattened (for tests and tables).
+  // "social_account.contributions.income_tax" -> "123.46", every field flattened (for tests and tables);
+  // history rows as "history.2024-25.closing_balance".
   std::map<std::string, std::string> flatten() const;
 };
 
