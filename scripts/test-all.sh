@@ -13,9 +13,9 @@ scripts/install-deps.sh
 echo "== sanitizers: AddressSanitizer + UndefinedBehaviorSanitizer"
 cmake -S . -B build-sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCOMMONWEAL_SANITIZE=ON \
   -DCOMMONWEAL_BUILD_BENCHMARKS=OFF -DCOMMONWEAL_BUILD_EXAMPLES=OFF >/dev/null
-cmake --build build-sanitize -j"$jobs" --target commonweal_tests decimal_oracle_driver
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-  ctest --test-dir build-sanitize --output-on-failure -R '^(unit|decimal_oracle)$'
+cmake --build build-sanitize -j"$jobs" --target commonweal_tests decimal_oracle_driver commonweal_cli
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir build-sanitize --output-on-failure -R '^(unit|decimal_oracle|cli)$'
 
 echo "== fuzzing: a short seeded run of each libFuzzer target"
 scripts/fuzz-smoke.sh

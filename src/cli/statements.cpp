@@ -8,12 +8,14 @@
 #include <thread>
 
 #include "commands.hpp"
+#include "commonweal/statement/render.hpp"
 
 namespace commonweal::cli {
 
 std::string render_statement(const Statement& statement, const std::string& format) {
   if (format == "json") return statement.to_json() + "\n";
-  throw Error(ErrorCode::invalid_argument, "the " + format + " statement format is not built yet; use --format json");
+  if (format == "html") return render_html(statement);
+  return render_text(statement);
 }
 
 std::size_t write_statements(const Engine& engine, const std::string& tax_year, const std::filesystem::path& out,
@@ -67,16 +69,7 @@ std::size_t write_statements(const Engine& engine, const std::string& tax_year, 
 }
 
 std::string explain_statement(const Engine& engine, const std::string& citizen, const std::string& tax_year) {
-  const Statement statement = make_statement(engine, citizen, tax_year);
-  std::string text = fmt::format("Statement {} for {} ({} to {}): what is behind each entry\n", tax_year, citizen,
-                                 format_date(statement.period_start), format_date(statement.period_end));
-  for (const Explanation& explanation : engine.explain(citizen)) {
-    text += fmt::format("\n{}  [{}]\n", explanation.key, explanation.rule);
-    for (const std::string& line : explanation.inputs) text += "  input      " + line + "\n";
-    for (const std::string& line : explanation.parameters) text += "  parameter  " + line + "\n";
-    for (const std::string& line : explanation.roundings) text += "  rounding   " + line + "\n";
-  }
-  return text;
+  return render_explanation_text(engine, citizen, tax_year);
 }
 
 }  // namespace commonweal::cli
