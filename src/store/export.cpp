@@ -48,8 +48,8 @@ std::string csv_field(std::string_view text) {
   return out + "\"";
 }
 
-// hledger and Beancount strings: the memo and code in double quotes or after ';'.
-std::string quoted(std::string_view text) {
+// A Beancount string: in double quotes, with quotes and backslashes escaped, on one line.
+std::string beancount_string(std::string_view text) {
   std::string out = "\"";
   for (const char c : text) {
     if (c == '"' || c == '\\') out += '\\';
@@ -102,14 +102,14 @@ void write_beancount(const Journal& journal, std::ostream& out) {
   out << "\n";
   for (const auto& [name, use] : first_use) {
     out << format_date(use.first) << " open " << beancount_account_name(name) << " " << use.second << "\n"
-        << "  ledger-name: " << quoted(name) << "\n";
+        << "  ledger-name: " << beancount_string(name) << "\n";
   }
   out << "\n";
   for (const Entry& entry : journal.entries()) {
-    out << format_date(entry.effective_date) << " * " << quoted(entry.code) << " " << quoted(entry.memo) << "\n"
-        << "  entry-id: " << quoted(entry.id) << "\n"
-        << "  recorded: " << quoted(format_moment(entry.recorded_at)) << "\n";
-    if (!entry.reverses.empty()) out << "  reverses: " << quoted(entry.reverses) << "\n";
+    out << format_date(entry.effective_date) << " * " << beancount_string(entry.code) << " " << beancount_string(entry.memo) << "\n"
+        << "  entry-id: " << beancount_string(entry.id) << "\n"
+        << "  recorded: " << beancount_string(format_moment(entry.recorded_at)) << "\n";
+    if (!entry.reverses.empty()) out << "  reverses: " << beancount_string(entry.reverses) << "\n";
     for (const Posting& posting : entry.postings) {
       out << "  " << beancount_account_name(posting.account) << "  " << posting.amount.value().to_string() << " "
           << posting.amount.unit().code() << "\n";

@@ -253,3 +253,16 @@ def test_demo_runs_and_verifies(tmp_path):
     # The same seed makes the same population.
     again = run("demo", tmp_path / "again", check=0)
     assert (tmp_path / "demo" / "input" / "events.csv").read_bytes() == (tmp_path / "again" / "input" / "events.csv").read_bytes()
+
+
+def test_two_writers_at_once_both_land(ledger, tmp_path):
+    for name, prefix in (("a.csv", "WA"), ("b.csv", "WB")):
+        rows = "".join(f"{prefix}{i},2024-0{1 + i % 9}-1{i % 10},C2,tax,income_tax,10.00\n" for i in range(5000))
+        write(tmp_path / name, "id,date,citizen,kind,code,amount\n" + rows)
+    from conftest import BIN
+    writers = [subprocess.Popen([BIN, "import", str(ledger), "--events", name], cwd=tmp_path,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for name in ("a.csv", "b.csv")]
+    results = [(w.wait(), w.stderr.read()) for w in writers]
+    assert results == [(0, ""), (0, "")]
+    assert run("balance", ledger, "citizen:C2:social", check=0).stdout == "10000.00\n"
+    run("verify", ledger, check=0)
