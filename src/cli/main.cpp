@@ -10,6 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
+
+#include <fmt/format.h>
 #include <iostream>
 #include <sstream>
 
@@ -186,6 +189,31 @@ int run_demo(const Arguments& a) {
   return run_demo_job(a.positionals.empty() ? std::filesystem::path("commonweal-demo") : std::filesystem::path(a.positionals[0]));
 }
 
+int run_refusals(const Arguments& a) {
+  LedgerStore store = LedgerStore::open(a.positionals[0]);
+  const std::vector<RefusedSpend> refusals = store.refusals();
+  // By provider and calendar month: how many spends were refused, and for how much.
+  std::map<std::pair<std::string, std::string>, std::pair<std::size_t, Decimal>> by_month;
+  for (const RefusedSpend& refusal : refusals) {
+    auto& [count, total] = by_month[{refusal.provider, format_date(refusal.date).substr(0, 7)}];
+    ++count;
+    total += refusal.amount;
+  }
+  std::cout << fmt::format("{:<24} {:<8} {:>8} {:>14}\n", "provider", "month", "refused", "amount");
+  for (const auto& [key, value] : by_month) {
+    std::cout << fmt::format("{:<24} {:<8} {:>8} {:>14}\n", key.first, key.second, value.first, value.second.to_string());
+  }
+  if (a.flag("--detail")) {
+    std::cout << "\n";
+    for (const RefusedSpend& r : refusals) {
+      std::cout << fmt::format("{} {} {} {} at {} ({}, recorded {}): {}\n", format_date(r.date), r.event_id, r.citizen,
+                               r.amount.to_string(), r.provider, r.source, format_moment(r.recorded_at), r.reason);
+    }
+  }
+  std::cout << refusals.size() << " refused learning-account spends\n";
+  return exit_ok;
+}
+
 const std::vector<Command>& commands() {
   static const std::vector<Command> all = {
       {"demo", "commonweal demo [DIR]",
@@ -219,6 +247,9 @@ const std::vector<Command>& commands() {
        "checks the tamper-evident chains, that every chain head recorded in DB.anchors (and HASH) is still reached, "
        "and every invariant; exit 0 only if all hold",
        {"--anchor"}, {}, 1, 1, run_verify},
+      {"refusals", "commonweal refusals DB [--detail]",
+       "the learning-account spends the rules refused, by provider and month (and each one, with --detail)", {},
+       {"--detail"}, 1, 1, run_refusals},
       {"export", "commonweal export DB --format hledger|beancount|csv [--out FILE]",
        "the journal in a form those tools accept, with the same balances", {"--format", "--out"}, {}, 1, 1, run_export},
   };

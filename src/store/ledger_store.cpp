@@ -105,6 +105,20 @@ CREATE VIEW journal AS
   FROM entries e JOIN operations o ON o.id = e.operation_id
        JOIN postings p ON p.entry_position = e.position JOIN accounts a ON a.id = p.account_id;
 )sql",
+    // 2: the log of refused learning-account spends, kept outside the hash chain (docs/storage.md).
+    R"sql(
+CREATE TABLE refusals (
+  event_id    TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  citizen     TEXT NOT NULL,
+  provider    TEXT NOT NULL,
+  date        TEXT NOT NULL,
+  amount      TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  PRIMARY KEY (event_id, reason)
+) WITHOUT ROWID;
+)sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 static_assert(latest_version == LedgerStore::schema_version);
@@ -542,6 +556,24 @@ struct LedgerStore::Impl {
                   reform_sha ? std::optional<std::string_view>(*reform_sha) : std::nullopt);
   }
 
+  // A refused learning-account spend is logged in a transaction of its own, after the
+  // import's rollback, once per event id and reason: fraud shows up instead of vanishing.
+  void log_refusal(const ImportBatch& batch, const Refusal& refusal, const Moment& moment) {
+    const auto event = std::find_if(batch.events.begin(), batch.events.end(),
+                                    [&](const Event& e) { return e.id == refusal.event_id(); });
+    if (event == batch.events.end() || event->kind != EventKind::learning_spend) return;
+    std::string reason = refusal.what();
+    if (const auto at = reason.find(" is refused: "); at != std::string::npos) reason = reason.substr(at + 13);
+    sqlite::Transaction transaction(db, true);
+    sqlite::Statement insert = db.prepare(
+        "INSERT OR IGNORE INTO refusals (event_id, reason, citizen, provider, date, amount, source, recorded_at) "
+        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+    const std::string date = format_date(event->date), amount = event->amount.to_string(), recorded = stored_moment(moment);
+    insert.bind(1, event->id).bind(2, reason).bind(3, event->citizen).bind(4, event->counterparty).bind(5, date);
+    insert.bind(6, amount).bind(7, event->source).bind(8, recorded).run();
+    transaction.commit();
+  }
+
   void append_anchor(const std::string& hash, const OperationRow& op) {
     if (path == ":memory:") return;
     const std::string line = hash + " " + op.recorded_at + " " + op.kind + "\n";
@@ -633,8 +665,18 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
   change.recorded_at = moment;
   try {
     change.summary = engine.import(batch, moment);
-  } catch (...) {
+  } catch (const Refusal& refusal) {
     impl.engine.reset();  // the engine is unchanged, but be certain: reload from the file next time
+    transaction.rollback();
+    try {
+      impl.log_refusal(batch, refusal, moment);
+    } catch (const Error& error) {
+      throw Error(ErrorCode::environment, std::string(refusal.what()) + "\n(and the refusal could not be logged: " +
+                                              error.what() + ")");
+    }
+    throw;
+  } catch (...) {
+    impl.engine.reset();
     throw;
   }
   try {
@@ -788,6 +830,19 @@ SchemeInfo LedgerStore::scheme_info() {
   }
   row.reset();
   return info;
+}
+
+std::vector<RefusedSpend> LedgerStore::refusals() {
+  std::vector<RefusedSpend> rows;
+  sqlite::Statement row = impl_->db.prepare(
+      "SELECT event_id, citizen, provider, date, amount, reason, source, recorded_at FROM refusals "
+      "ORDER BY provider, date, event_id, reason");
+  while (row.next()) {
+    rows.push_back({std::string(row.text(0)), std::string(row.text(1)), std::string(row.text(2)), parse_date(row.text(3)),
+                    Decimal::parse(row.text(4)), std::string(row.text(5)), std::string(row.text(6)),
+                    parse_moment(row.text(7))});
+  }
+  return rows;
 }
 
 std::string LedgerStore::chain_head() {

@@ -178,6 +178,11 @@ class Transaction {
     db_->execute("COMMIT");
     db_ = nullptr;
   }
+  void rollback() {
+    if (db_ == nullptr) return;
+    sqlite3_exec(db_->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    db_ = nullptr;
+  }
 
  private:
   Database* db_;

@@ -266,3 +266,36 @@ def test_two_writers_at_once_both_land(ledger, tmp_path):
     assert results == [(0, ""), (0, "")]
     assert run("balance", ledger, "citizen:C2:social", check=0).stdout == "10000.00\n"
     run("verify", ledger, check=0)
+
+
+def test_a_refused_learning_spend_is_logged_once_and_nothing_else_changes(ledger, tmp_path):
+    write(tmp_path / "spend.csv", "id,date,citizen,kind,code,amount,counterparty\n"
+                                  "S1,2024-07-02,C1,learning_spend,course,10.00,P9\n")
+    tables = lambda: {k: v for k, v in snapshot(ledger).items() if k != "refusals"}
+    before = tables()
+    for _ in range(2):  # the same file twice: logged once
+        result = run("import", ledger, "--events", "spend.csv", cwd=tmp_path)
+        assert result.returncode == 2
+        assert result.stderr == ("commonweal: spend.csv:2: event S1 (learning_spend on 2024-07-02) is refused: "
+                                 "provider P9 is not accredited on 2024-07-02\n")
+    assert tables() == before
+    connection = sqlite3.connect(ledger)
+    rows = connection.execute("SELECT event_id, citizen, provider, date, amount, reason, source FROM refusals").fetchall()
+    connection.close()
+    assert rows == [("S1", "C1", "P9", "2024-07-02", "10.00", "provider P9 is not accredited on 2024-07-02",
+                     "spend.csv:2")]
+    report = run("refusals", ledger, "--detail", check=0).stdout.splitlines()
+    assert report[1].split() == ["P9", "2024-07", "1", "10.00"]
+    assert report[-1] == "1 refused learning-account spends"
+    # Outside the hash chain: the ledger still verifies.
+    run("verify", ledger, check=0)
+
+
+def test_a_version_1_ledger_is_migrated_forward(ledger, tmp_path):
+    subprocess.run(["sqlite3", str(ledger), "DROP TABLE refusals; PRAGMA user_version = 1;"], check=True)
+    before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals")}
+    run("verify", ledger, check=0)
+    after = snapshot(ledger)
+    assert after["user_version"] == (2,)
+    assert after["refusals"] == []
+    assert {k: v for k, v in after.items() if k not in ("user_version", "refusals")} == before

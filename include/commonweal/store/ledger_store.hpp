@@ -17,6 +17,8 @@
 //   invariant of the journal and the rules.
 // - Readers see a consistent snapshot while a writer works (WAL); a busy
 //   file is waited on (10 s by default) before Error(environment).
+// - A refused import changes nothing, except that a refused learning-account
+//   spend is logged (refusals()) in a transaction of its own after the rollback.
 // - A file made by a newer schema version is refused with Error(environment);
 //   older versions are migrated forward on open.
 // Constraints
@@ -54,6 +56,16 @@ struct StoredChange {
   bool stored = false;     // false: nothing new (a repeated import)
 };
 
+// A learning-account spend the rules refused (an unaccredited provider, a
+// spending limit). Logged outside the hash chain, once per event id and reason.
+struct RefusedSpend {
+  std::string event_id, citizen, provider;
+  Date date;
+  Decimal amount;
+  std::string reason, source;
+  Moment recorded_at;
+};
+
 struct VerifyReport {
   std::vector<std::string> problems;  // one sentence each; empty when everything holds
   std::size_t entries_checked = 0;
@@ -65,7 +77,7 @@ struct VerifyReport {
 
 class LedgerStore {
  public:
-  static constexpr int schema_version = 1;
+  static constexpr int schema_version = 2;
 
   // Creates a new ledger file (refused if the file exists) with its scheme.
   // ":memory:" makes a ledger that lives in memory only (no anchors file).
@@ -93,6 +105,8 @@ class LedgerStore {
   Decimal balance(const std::string& account, std::optional<Date> as_of = std::nullopt,
                   std::optional<Moment> as_known_at = std::nullopt);
   VerifyReport verify(const std::optional<std::string>& anchor = std::nullopt);
+  // The log of refused learning-account spends, by provider, date and event.
+  std::vector<RefusedSpend> refusals();
   std::string chain_head();
 
   const std::string& path() const;
