@@ -603,6 +603,10 @@ LedgerStore LedgerStore::create(const std::string& path, SchemeText scheme, std:
   if (path != ":memory:" && std::filesystem::exists(path)) {
     throw Error(ErrorCode::environment, "the ledger " + path + " already exists: open it, or choose another name");
   }
+  if (path != ":memory:" && std::filesystem::exists(path + ".anchors")) {
+    throw Error(ErrorCode::environment, path + ".anchors is left from an earlier ledger of that name: move it away first, "
+                                               "or verify would fail against its chain heads");
+  }
   Scheme parsed = scheme_from(scheme, reform);  // a bad scheme file is refused before a file is made
   auto impl = std::make_unique<Impl>();
   impl->path = path;

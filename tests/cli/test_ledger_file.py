@@ -299,3 +299,19 @@ def test_a_version_1_ledger_is_migrated_forward(ledger, tmp_path):
     assert after["user_version"] == (2,)
     assert after["refusals"] == []
     assert {k: v for k, v in after.items() if k not in ("user_version", "refusals")} == before
+
+
+def test_init_refuses_an_existing_ledger_or_stale_anchors(ledger, tmp_path):
+    result = run("init", ledger, "--scheme", SCHEME)
+    assert (result.returncode, result.stderr) == (4, f"commonweal: the ledger {ledger} already exists: open it, "
+                                                     "or choose another name\n")
+    Path(str(tmp_path / "new.db") + ".anchors").write_text("ab" * 32 + "\n")
+    result = run("init", tmp_path / "new.db", "--scheme", SCHEME)
+    assert result.returncode == 4
+    assert "new.db.anchors is left from an earlier ledger of that name" in result.stderr
+    assert not (tmp_path / "new.db").exists()
+    bad_scheme = write(tmp_path / "bad.yaml", "contribution_share:\n  income_tax:\n    values:\n      2010-04-06: 1e-3\n")
+    result = run("init", tmp_path / "other.db", "--scheme", bad_scheme)
+    assert result.returncode == 2
+    assert result.stderr.startswith("commonweal: bad.yaml:4: ")
+    assert not (tmp_path / "other.db").exists()
