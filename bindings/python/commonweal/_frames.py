@@ -139,17 +139,24 @@ def _quoted(texts: list[str]) -> list[str]:
             for text in texts]
 
 
+# Exact for any int64 coefficient (19 digits) whatever the caller's decimal context; traps make sure.
+_EXACT = _decimal.Context(prec=40, traps=[_decimal.Inexact, _decimal.Rounded, _decimal.InvalidOperation])
+
+
 def decimals(minor, scales):
-    """numpy object array of decimal.Decimal: minor x 10^-scale, exactly, one object per distinct value."""
+    """numpy object array of decimal.Decimal: minor x 10^-scale exactly (scale kept: 100 at 2 is 1.00),
+    one object per distinct value."""
+    import itertools
+
     import numpy as np
 
     result = np.empty(len(minor), dtype=object)
     for scale in np.unique(scales):
         mask = scales == scale
         distinct, inverse = np.unique(minor[mask], return_inverse=True)
+        unit = _decimal.Decimal((0, (1,), -int(scale)))
         made = np.empty(len(distinct), dtype=object)
-        made[:] = [_decimal.Decimal((0 if m >= 0 else 1, tuple(map(int, str(abs(m)))), -int(scale)))
-                   for m in distinct.tolist()]
+        made[:] = list(map(_EXACT.multiply, map(_decimal.Decimal, distinct.tolist()), itertools.repeat(unit)))
         result[mask] = made[inverse]
     return result
 
