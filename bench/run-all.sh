@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 build_dir=${BUILD_DIR:-build}
 
 cmake -S . -B "$build_dir" -DCMAKE_BUILD_TYPE=Release -DCOMMONWEAL_BUILD_BENCHMARKS=ON
-cmake --build "$build_dir" -j"$(nproc)" --target decimal_bench journal_bench engine_bench
+cmake --build "$build_dir" -j"$(nproc)" --target decimal_bench journal_bench engine_bench commonweal_cli \
+  commonweal_python_core
 
 echo
 echo "== machine"
@@ -26,4 +27,7 @@ echo "== Journal posting throughput and balance queries"
 echo
 echo "== The engine (rules R1-R9) against the pure-Python model of the same rules"
 /usr/bin/python3 bench/engine_bench.py --binary "$build_dir/bench/engine_bench" || status=1
+echo
+echo "== The Python package beside the CLI (import) and the sqlite3 module (reading back)"
+/usr/bin/python3 bench/python_bench.py --bin "$build_dir/commonweal" --package "$build_dir/python" || status=1
 exit "$status"

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: the unit suites, the
 # decimal oracle against Python's decimal, the must-not-compile tests, the
-# consumer of the installed package, the same suites under AddressSanitizer
+# consumer of the installed package, the Python package and its notebooks,
+# then installs the build so that /usr/bin/python3 can `import commonweal`;
+# the same suites under AddressSanitizer
 # and UndefinedBehaviorSanitizer, and a short libFuzzer run of each parser.
 # .ci/run runs exactly this. Exit status is non-zero if anything fails.
 set -euo pipefail
@@ -24,3 +26,6 @@ echo "== release build: every test"
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build -j"$jobs"
 ctest --test-dir build --output-on-failure
+
+echo "== install: the command line, the library and the Python package"
+scripts/install-build.sh build

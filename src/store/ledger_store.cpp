@@ -890,6 +890,132 @@ Decimal LedgerStore::balance(const std::string& account, std::optional<Date> as_
   return Decimal::from_coefficient(sum, unit.scale());
 }
 
+namespace {
+
+struct PostingRow {
+  std::int64_t position;
+  std::int32_t line;
+  std::uint32_t account;  // index into JournalTable::account_*
+  std::int64_t amount_minor;
+};
+
+// The accounts the filter keeps, into table; their ids map to their index.
+std::unordered_map<std::int64_t, std::uint32_t> read_table_accounts(sqlite::Database& db, const JournalFilter& filter,
+                                                                    JournalTable& table) {
+  std::unordered_map<std::int64_t, std::uint32_t> index;
+  const std::string prefix = filter.citizen ? "citizen:" + *filter.citizen + ":" : std::string();
+  sqlite::Statement row = db.prepare("SELECT id, name, unit FROM accounts ORDER BY id");
+  while (row.next()) {
+    const std::string_view name = row.text(1);
+    if (filter.citizen && name.substr(0, prefix.size()) != prefix) continue;
+    if (filter.account && name != *filter.account) continue;
+    index.emplace(row.integer(0), static_cast<std::uint32_t>(table.account_name.size()));
+    table.account_name.emplace_back(name);
+    table.account_unit.emplace_back(row.text(2));
+    table.account_scale.push_back(Unit::parse(row.text(2)).scale());
+  }
+  return index;
+}
+
+std::vector<PostingRow> read_table_postings(sqlite::Database& db, bool every_account,
+                                            const std::unordered_map<std::int64_t, std::uint32_t>& accounts) {
+  std::vector<PostingRow> rows;
+  if (every_account) {
+    rows.reserve(static_cast<std::size_t>(db.single_integer("SELECT count(*) FROM postings")));
+    sqlite::Statement row = db.prepare("SELECT entry_position, line, account_id, amount_minor FROM postings");
+    while (row.next()) {
+      rows.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), accounts.at(row.integer(2)), row.integer(3)});
+    }
+  } else {
+    sqlite::Statement row = db.prepare("SELECT entry_position, line, amount_minor FROM postings WHERE account_id = ?1");
+    for (const auto& [id, index] : accounts) {
+      row.bind(1, id);
+      while (row.next()) rows.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), index, row.integer(2)});
+      row.reset();
+    }
+  }
+  std::sort(rows.begin(), rows.end(), [](const PostingRow& a, const PostingRow& b) {
+    return a.position != b.position ? a.position < b.position : a.line < b.line;
+  });
+  return rows;
+}
+
+// One entry's columns from a row of (position, id, operation_id, effective_date, code, memo, reverses).
+void add_table_entry(sqlite::Statement& row, const std::unordered_map<std::int64_t, std::uint32_t>& operations,
+                     JournalTable& table) {
+  table.entry_position.push_back(row.integer(0));
+  table.entry_id.emplace_back(row.text(1));
+  table.entry_operation.push_back(operations.at(row.integer(2)));
+  table.entry_effective_day.push_back(day_number(parse_date(row.text(3))));
+  table.entry_code.emplace_back(row.text(4));
+  table.entry_memo.emplace_back(row.text(5));
+  table.entry_reverses.emplace_back(row.text(6));
+}
+
+// The entries of the rows (sorted by position), each once, and each row's entry index.
+void read_table_entries(sqlite::Database& db, bool every_entry, const std::vector<PostingRow>& rows, JournalTable& table) {
+  std::unordered_map<std::int64_t, std::uint32_t> operations;
+  sqlite::Statement operation = db.prepare("SELECT id, recorded_at FROM operations ORDER BY id");
+  while (operation.next()) {
+    operations.emplace(operation.integer(0), static_cast<std::uint32_t>(table.operation_recorded_micros.size()));
+    const Moment moment = parse_moment(operation.text(1));
+    table.operation_recorded_micros.push_back(moment.time_since_epoch().count());
+  }
+  const char* columns = "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ";
+  if (every_entry) {
+    sqlite::Statement row = db.prepare(std::string(columns) + "ORDER BY position");
+    table.entry_position.reserve(static_cast<std::size_t>(db.single_integer("SELECT count(*) FROM entries")));
+    while (row.next()) add_table_entry(row, operations, table);
+  } else {
+    sqlite::Statement row = db.prepare(std::string(columns) + "WHERE position = ?1");
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (i > 0 && rows[i].position == rows[i - 1].position) continue;
+      row.bind(1, rows[i].position);
+      if (!row.next()) throw Error(ErrorCode::invalid_input, "a posting names a missing entry " + std::to_string(rows[i].position));
+      add_table_entry(row, operations, table);
+      row.reset();
+    }
+  }
+  std::uint32_t entry = 0;
+  table.row_entry.reserve(rows.size());
+  for (const PostingRow& posting : rows) {
+    while (entry < table.entry_position.size() && table.entry_position[entry] < posting.position) ++entry;
+    if (entry == table.entry_position.size() || table.entry_position[entry] != posting.position) {
+      throw Error(ErrorCode::invalid_input, "a posting names a missing entry " + std::to_string(posting.position));
+    }
+    table.row_entry.push_back(entry);
+  }
+}
+
+}  // namespace
+
+JournalTable LedgerStore::journal_table(const JournalFilter& filter) {
+  Impl& impl = *impl_;
+  sqlite::Transaction snapshot(impl.db, false);
+  if (filter.citizen) {
+    sqlite::Statement known = impl.db.prepare("SELECT 1 FROM citizen_records WHERE citizen = ?1 LIMIT 1");
+    known.bind(1, *filter.citizen);
+    if (!known.next()) throw Error(ErrorCode::not_found, "unknown citizen " + *filter.citizen);
+    known.reset();
+  }
+  JournalTable table;
+  const auto accounts = read_table_accounts(impl.db, filter, table);
+  if (filter.account && accounts.empty()) throw Error(ErrorCode::not_found, "no account named " + *filter.account);
+  const bool everything = !filter.citizen && !filter.account;
+  const std::vector<PostingRow> rows = read_table_postings(impl.db, everything, accounts);
+  read_table_entries(impl.db, everything, rows, table);
+  table.row_account.reserve(rows.size());
+  table.row_line.reserve(rows.size());
+  table.row_amount_minor.reserve(rows.size());
+  for (const PostingRow& row : rows) {
+    table.row_account.push_back(row.account);
+    table.row_line.push_back(row.line);
+    table.row_amount_minor.push_back(row.amount_minor);
+  }
+  snapshot.commit();
+  return table;
+}
+
 VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
   Impl& impl = *impl_;
   VerifyReport report;

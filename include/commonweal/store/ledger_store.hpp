@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "commonweal/lifecycle/engine.hpp"
+#include "commonweal/store/journal_table.hpp"
 
 namespace commonweal {
 
@@ -104,6 +105,10 @@ class LedgerStore {
   // One balance, read with SQL from the stored postings (no engine needed).
   Decimal balance(const std::string& account, std::optional<Date> as_of = std::nullopt,
                   std::optional<Moment> as_known_at = std::nullopt);
+  // The stored postings as columns, in journal order, read with SQL (no engine
+  // needed). A citizen filter with an unknown citizen, or an account filter
+  // with an unknown account, is Error(not_found).
+  JournalTable journal_table(const JournalFilter& filter = {});
   VerifyReport verify(const std::optional<std::string>& anchor = std::nullopt);
   // The log of refused learning-account spends, by provider, date and event.
   std::vector<RefusedSpend> refusals();
