@@ -11,6 +11,7 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas
   libpython3.11-testsuite python3-yaml
+  chromium
 )
 
 missing=()

@@ -336,7 +336,7 @@ class Page {
     }
     out_ += "<p class=\"meta\">Citizen " + Figures::data("citizen", s_.citizen, escape(s_.citizen)) +
             ". The tax year ran from " + Figures::date("period.start", s_.period_start) + " to " +
-            Figures::date("period.end", s_.period_end) + ". Figures as the ledger knew them at " +
+            Figures::date("period.end", s_.period_end) + ". Figures as the ledger knew them on " +
             fmt::format(R"(<time data-field="as_known_at" datetime="{}">{}</time>)", escape(known), escape(known_shown)) +
             ". Money is in " + Figures::data("currency", s_.currency, escape(s_.currency)) +
             "; time credits are in hours.</p>\n";
