@@ -523,6 +523,11 @@ class Page {
                "Benefits charged to your account came to " + money("lifetime.benefits_charged", l.benefits_charged) + ".",
                "The public services you used cost " + money("lifetime.service_use", l.service_use) + ".",
                "You volunteered " + f_.hours("lifetime.volunteer_hours", l.volunteer_hours) + "."});
+    if (s_.history.empty()) {  // make_statement always gives the statement's own year; a hand-made one may not
+      out_ += "<p>No year-by-year history is recorded.</p>\n";
+      close_section();
+      return;
+    }
     const Chart chart(s_, f_);
     out_ += "<figure>\n" + chart.svg();
     out_ += "<figcaption>\n<ul class=\"legend\">"

@@ -262,6 +262,9 @@ TEST_CASE("render_html: citizen input is escaped, negative figures carry a minus
   CHECK(html.find("value=\"-1234.50\">\xE2\x88\x92X&lt;Y\xC2\xA0" "1,234.50</data>") != std::string::npos);
   const auto shown = data_fields(html);
   CHECK(shown.find("citizen")->second == s.citizen);
+  s.history.clear();  // only a hand-made statement has none
+  CHECK(render_html(s).find("No year-by-year history is recorded.") != std::string::npos);
+  check_terminal_lines(render_text(s));
 }
 
 TEST_CASE("render_html: chart coordinates are exact integers within the view box") {
