@@ -336,7 +336,7 @@ class Page {
     }
     out_ += "<p class=\"meta\">Citizen " + Figures::data("citizen", s_.citizen, escape(s_.citizen)) +
             ". The tax year ran from " + Figures::date("period.start", s_.period_start) + " to " +
-            Figures::date("period.end", s_.period_end) + ". Figures as the ledger knew them at " +
+            Figures::date("period.end", s_.period_end) + ". Figures as the ledger knew them on " +
             fmt::format(R"(<time data-field="as_known_at" datetime="{}">{}</time>)", escape(known), escape(known_shown)) +
             ". Money is in " + Figures::data("currency", s_.currency, escape(s_.currency)) +
             "; time credits are in hours.</p>\n";
@@ -523,6 +523,11 @@ class Page {
                "Benefits charged to your account came to " + money("lifetime.benefits_charged", l.benefits_charged) + ".",
                "The public services you used cost " + money("lifetime.service_use", l.service_use) + ".",
                "You volunteered " + f_.hours("lifetime.volunteer_hours", l.volunteer_hours) + "."});
+    if (s_.history.empty()) {  // make_statement always gives the statement's own year; a hand-made one may not
+      out_ += "<p>No year-by-year history is recorded.</p>\n";
+      close_section();
+      return;
+    }
     const Chart chart(s_, f_);
     out_ += "<figure>\n" + chart.svg();
     out_ += "<figcaption>\n<ul class=\"legend\">"
