@@ -18,6 +18,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "simulate.hpp"
 #include "commonweal/version.hpp"
 #include "commonweal/policy/rule.hpp"
 #include "commonweal/statement/statement.hpp"
@@ -252,6 +253,9 @@ const std::vector<Command>& commands() {
        {"--detail"}, 1, 1, run_refusals},
       {"export", "commonweal export DB --format hledger|beancount|csv [--out FILE]",
        "the journal in a form those tools accept, with the same balances", {"--format", "--out"}, {}, 1, 1, run_export},
+      {"simulate", simulate_usage, simulate_summary,
+       {"--scheme", "--reform", "--assumptions", "--population", "--seed", "--start", "--years", "--threads", "--out"}, {}, 0, 0,
+       run_simulate_command},
   };
   return all;
 }
