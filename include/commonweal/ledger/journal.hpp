@@ -93,8 +93,7 @@ class Journal {
   // The same, taking the entries over instead of copying them.
   std::size_t post_batch(std::vector<Entry>&& batch, std::span<const Account> accounts_to_open = {}) {
     const Checkpoint checkpoint = make_checkpoint();
-    entries_.reserve(entries_.size() + batch.size());
-    entry_index_.reserve(entry_index_.size() + batch.size());
+    make_room(batch.size());
     std::size_t posted = 0;
     try {
       for (const Account& account : accounts_to_open) open_account(account);
@@ -203,6 +202,15 @@ class Journal {
       if (position < accounts_.size()) accounts_[position].by_date.refresh();
     }
     stale_accounts_.clear();
+  }
+
+  // Room for count more entries. The store grows by half as much again as it
+  // needs, at least: every growth moves every entry, and capacity not yet
+  // used costs address space, not memory.
+  void make_room(std::size_t count) {
+    const std::size_t needed = entries_.size() + count;
+    if (needed > entries_.capacity()) entries_.reserve(std::max(needed + needed / 2, entries_.capacity() * 2));
+    entry_index_.reserve(needed);
   }
 
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
@@ -336,6 +344,7 @@ inline PostOutcome Journal::apply(Entry entry, std::uint64_t id_hash, std::span<
     const bool was_stale = state.by_date.stale();
     state.by_date.add(day, amount);
     if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(positions[i]);
+    if (state.account.lower_limit && amount.sign() < 0) state.by_date.merge_pending();  // check_limits reads it
     state.postings.push_back({entry_position, day, amount});
   }
   check_limits(entries_.back(), positions);  // on failure post() rolls back
