@@ -45,41 +45,67 @@ std::vector<Posting> difference(const std::vector<Posting>& desired, const std::
   return normalised(both);
 }
 
-// The citizens, with everyone they exchange hours with (and so on), split
-// into groups that exchange only among themselves; most groups are one citizen.
-std::vector<std::set<std::string>> exchange_groups(
-    const std::set<std::string>& citizens,
-    const std::unordered_map<std::string, std::vector<std::string>>& partners) {
-  std::vector<std::set<std::string>> groups;
-  std::unordered_set<std::string_view> placed;
-  for (const std::string& first : citizens) {
-    if (placed.count(first) != 0) continue;
-    std::set<std::string>& group = groups.emplace_back();
-    std::vector<std::string_view> queue{first};
-    placed.insert(first);
-    while (!queue.empty()) {
-      const std::string_view id = queue.back();
-      queue.pop_back();
-      group.emplace(id);
-      const auto found = partners.find(std::string(id));
-      if (found == partners.end()) continue;
-      for (const std::string& partner : found->second) {
-        if (placed.insert(partner).second) queue.push_back(partner);
+// The citizens of a group, with their running states while their lives are replayed.
+class GroupStates final : public CitizenStates {
+ public:
+  void reset(std::size_t size) {
+    states.clear();
+    states.reserve(size);  // no reallocation after this: rules keep pointers to states
+    by_id.clear();
+  }
+  CitizenState& add(std::string_view id) {
+    states.emplace_back(id, CitizenState{});
+    if (states.size() > linear_limit) {
+      if (by_id.empty()) {
+        for (std::size_t i = 0; i < states.size(); ++i) by_id.emplace(states[i].first, i);
+      } else {
+        by_id.emplace(id, states.size() - 1);
       }
     }
+    return states.back().second;
   }
-  return groups;
-}
-
-
-class StateMap final : public CitizenStates {
- public:
   CitizenState* find(std::string_view citizen_id) override {
-    const auto found = states.find(std::string(citizen_id));
-    return found == states.end() ? nullptr : &found->second;
+    if (states.size() > linear_limit) {
+      const auto found = by_id.find(citizen_id);
+      return found == by_id.end() ? nullptr : &states[found->second].second;
+    }
+    for (auto& [id, state] : states) {
+      if (id == citizen_id) return &state;
+    }
+    return nullptr;
   }
-  std::unordered_map<std::string, CitizenState> states;
+
+ private:
+  static constexpr std::size_t linear_limit = 8;  // most groups are one citizen
+  std::vector<std::pair<std::string_view, CitizenState>> states;
+  std::unordered_map<std::string_view, std::size_t> by_id;
 };
+
+// What the journal holds for one derivation key: its entries, oldest first.
+struct Held {
+  std::string_view key;
+  std::uint64_t hash = 0;
+  boost::container::small_vector<const Entry*, 2> entries;  // most keys have one entry: no allocation
+  bool desired = false;
+
+  const Entry& latest() const { return *entries.back(); }
+  // The net of all its entries, merged by account.
+  std::vector<Posting> net() const {
+    std::vector<Posting> all;
+    for (const Entry* entry : entries) all.insert(all.end(), entry->postings.begin(), entry->postings.end());
+    return normalised(all);
+  }
+  // The date and code it stands under now: those of the last entry that left something.
+  const Entry& standing() const {
+    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
+      if (!(*entry)->reverses.empty()) continue;
+      return **entry;
+    }
+    return *entries.front();
+  }
+};
+
+std::uint64_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 }  // namespace
 
@@ -341,22 +367,9 @@ ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
   }
 }
 
-std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
-  if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
-  std::vector<Explanation> explanations;
-  derive(state_, exchange_groups({citizen_id}, state_.exchange_partners).front(), clock_, &explanations);
-  const std::string prefix = citizen_id + "/";
-  std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
-  return explanations;
-}
-
 // ------------------------------------------------------------------ derive
 
-std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std::string>& citizens,
-                                         const std::optional<Date>& clock,
-                                         std::vector<Explanation>* explanations) const {
-  const ParameterSet& parameters = scheme_.parameters();
-  StateMap states;
+struct Engine::Scratch {
   struct Step {
     int day;
     int phase;
@@ -366,13 +379,73 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
     const Event* event;
     ScheduledOperation operation;
   };
+  GroupStates states;
   std::vector<Step> timeline;
   std::vector<ScheduledOperation> operations;
+  // diff: what the journal holds for the group, and an open-addressing table of it by key (index + 1; 0 is empty)
+  std::vector<Held> held;
+  std::vector<std::uint32_t> slots;
+  std::size_t mask = 0;
+};
+
+std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
+  if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
+  std::vector<Explanation> explanations;
+  ParameterLookup lookup(scheme_.parameters());
+  Scratch scratch;
+  Derivation derived;
+  derive(state_, exchange_groups(state_, {citizen_id}).front(), clock_, &explanations, lookup, scratch, derived);
+  const std::string prefix = citizen_id + "/";
+  std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
+  return explanations;
+}
+
+// The citizens, with everyone they exchange hours with (and so on), split
+// into groups that exchange only among themselves; most groups are one citizen.
+std::vector<Engine::Group> Engine::exchange_groups(const State& state, const std::set<std::string>& citizens) {
+  std::vector<Group> groups;
+  groups.reserve(citizens.size());
+  std::unordered_set<std::string_view> placed;  // only citizens with exchange partners go in here
+  for (const std::string& first : citizens) {
+    const auto partners = state.exchange_partners.find(first);
+    if (partners == state.exchange_partners.end()) {  // exchanges with nobody: a group of one
+      groups.push_back({state.citizens.find(first)});
+      continue;
+    }
+    if (placed.count(first) != 0) continue;
+    std::set<std::string_view> members;
+    std::vector<std::string_view> queue{first};
+    placed.insert(first);
+    while (!queue.empty()) {
+      const std::string_view id = queue.back();
+      queue.pop_back();
+      members.insert(id);
+      const auto found = state.exchange_partners.find(std::string(id));
+      if (found == state.exchange_partners.end()) continue;
+      for (const std::string& partner : found->second) {
+        if (placed.insert(partner).second) queue.push_back(partner);
+      }
+    }
+    Group& group = groups.emplace_back();
+    group.reserve(members.size());
+    for (const std::string_view id : members) group.push_back(state.citizens.find(std::string(id)));
+  }
+  return groups;
+}
+
+void Engine::derive(const State& state, const Group& group, const std::optional<Date>& clock,
+                    std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
+                    Derivation& out) const {
+  const ParameterSet& parameters = scheme_.parameters();
+  GroupStates& states = scratch.states;
+  std::vector<Scratch::Step>& timeline = scratch.timeline;
+  std::vector<ScheduledOperation>& operations = scratch.operations;
+  states.reset(group.size());
+  timeline.clear();
   std::size_t ordinal = 0;
-  states.states.reserve(citizens.size());
-  for (const std::string& id : citizens) {
-    const CitizenRecord& record = state.citizens.at(id);
-    CitizenState& citizen_state = states.states[id];  // element addresses are stable in unordered_map
+  for (const CitizenMap::const_iterator& member : group) {
+    const CitizenRecord& record = member->second;
+    CitizenState& citizen_state = states.add(member->first);
     citizen_state.citizen = &record.citizen;
     citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
     for (const Event& event : record.events) {
@@ -391,14 +464,13 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
     }
     ++ordinal;
   }
-  std::sort(timeline.begin(), timeline.end(), [](const Step& a, const Step& b) {
+  std::sort(timeline.begin(), timeline.end(), [](const Scratch::Step& a, const Scratch::Step& b) {
     return std::tie(a.day, a.phase, a.order, a.citizen_ordinal) < std::tie(b.day, b.phase, b.order, b.citizen_ordinal);
   });
 
-  std::vector<DerivedEntry> out;
-  out.reserve(timeline.size() * 2);
-  RuleContext context(parameters, state.providers, states, out, explanations);
-  for (const Step& step : timeline) {
+  out.clear();
+  RuleContext context(parameters, state.providers, states, out, explanations, &lookup);
+  for (const Scratch::Step& step : timeline) {
     if (step.event != nullptr) {
       const EventRule* rule = scheme_.rule_for(step.event->kind);
       if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
@@ -407,144 +479,163 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
       step.operation.rule->apply(step.operation, *step.citizen, context);
     }
   }
-  return out;
 }
 
 // ------------------------------------------------------------------ diff and post
 
 namespace {
 
-// What the journal holds for one derivation key: its entries, oldest first.
-struct Held {
-  boost::container::small_vector<const Entry*, 2> entries;  // most keys have one entry: no allocation
-  bool desired = false;
+Entry new_entry(const Derivation& derived, const DerivedEntry& wanted, Moment recorded_at) {
+  Entry entry{std::string(derived.view(wanted.key)), wanted.date, recorded_at, std::string(derived.view(wanted.code)),
+              std::string(derived.view(wanted.memo)), {}, {}};
+  entry.postings.reserve(wanted.posting_count);
+  for (const DerivedPosting& posting : derived.postings_of(wanted)) {
+    entry.postings.push_back({std::string(derived.view(posting.account)), posting.amount});
+  }
+  return entry;
+}
 
-  const Entry& latest() const { return *entries.back(); }
-  // The net of all its entries, merged by account.
-  std::vector<Posting> net() const {
-    std::vector<Posting> all;
-    for (const Entry* entry : entries) all.insert(all.end(), entry->postings.begin(), entry->postings.end());
-    return normalised(all);
+bool same_postings(const Derivation& derived, const DerivedEntry& wanted, const std::vector<Posting>& held) {
+  if (held.size() != wanted.posting_count) return false;
+  const std::span<const DerivedPosting> postings = derived.postings_of(wanted);
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (!(held[i].amount == postings[i].amount) || held[i].account != derived.view(postings[i].account)) return false;
   }
-  // The date and code it stands under now: those of the last entry that left something.
-  const Entry& standing() const {
-    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
-      if (!(*entry)->reverses.empty()) continue;
-      return **entry;
-    }
-    return *entries.front();
-  }
-};
+  return true;
+}
 
 }  // namespace
 
-std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
-                                Moment recorded_at, ChangeSummary& summary) const {
+void Engine::diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
+                  Scratch& scratch, std::vector<Entry>& out) const {
   // What the journal holds for these citizens, key by key (nothing for new citizens).
-  std::unordered_map<std::string_view, Held> held;
-  std::vector<std::string_view> held_order;
+  std::vector<Held>& held = scratch.held;
+  held.clear();
   const auto journal_entries = journal_.entries();
   std::size_t held_count = 0;
-  for (const std::string& citizen : citizens) {
-    const auto positions = entries_by_citizen_.find(citizen);
+  for (const CitizenMap::const_iterator& member : group) {
+    const auto positions = entries_by_citizen_.find(member->first);
     if (positions != entries_by_citizen_.end()) held_count += positions->second.size();
   }
-  held.reserve(held_count);
-  held_order.reserve(held_count);
-  for (const std::string& citizen : citizens) {
-    const auto positions = entries_by_citizen_.find(citizen);
+  if (held_count == 0) {  // a first derivation: everything is new
+    for (const DerivedEntry& wanted : desired.entries) out.push_back(new_entry(desired, wanted, recorded_at));
+    return;
+  }
+  std::size_t capacity = 16;
+  while (capacity < held_count * 2) capacity *= 2;
+  scratch.slots.assign(capacity, 0);
+  scratch.mask = capacity - 1;
+  // The held key equal to key, or nullptr; with insert, a new one if there is none.
+  const auto find = [&](std::string_view key, std::uint64_t hash, bool insert) -> Held* {
+    for (std::size_t i = hash & scratch.mask;; i = (i + 1) & scratch.mask) {
+      const std::uint32_t slot = scratch.slots[i];
+      if (slot == 0) {
+        if (!insert) return nullptr;
+        held.push_back(Held{key, hash, {}, false});
+        scratch.slots[i] = static_cast<std::uint32_t>(held.size());
+        return &held.back();
+      }
+      Held& candidate = held[slot - 1];
+      if (candidate.hash == hash && candidate.key == key) return &candidate;
+    }
+  };
+  held.reserve(held_count);  // no reallocation while find() hands out pointers
+  for (const CitizenMap::const_iterator& member : group) {
+    const auto positions = entries_by_citizen_.find(member->first);
     if (positions == entries_by_citizen_.end()) continue;
     for (const std::uint32_t position : positions->second) {
       const Entry& entry = journal_entries[position];
       const std::string_view key = std::string_view(entry.id).substr(0, entry.id.find('~'));
-      auto [found, inserted] = held.try_emplace(key);
-      if (inserted) held_order.push_back(key);
-      found->second.entries.push_back(&entry);
+      find(key, hash_key(key), true)->entries.push_back(&entry);
     }
   }
 
-  std::vector<Entry> entries;
-  entries.reserve(desired.size());
   const auto next_id = [](std::string_view key, std::size_t versions) {
     return std::string(key) + "~" + std::to_string(versions + 1);
   };
-  for (DerivedEntry& wanted : desired) {
-    const auto found = held.empty() ? held.end() : held.find(wanted.key);
-    if (found == held.end()) {  // new: post as derived
-      entries.push_back(Entry{std::move(wanted.key), wanted.date, recorded_at, std::move(wanted.code),
-                              std::move(wanted.memo), std::move(wanted.postings), ""});
+  for (const DerivedEntry& derived : desired.entries) {
+    const std::string_view key = desired.view(derived.key);
+    Held* const found = find(key, hash_key(key), false);
+    if (found == nullptr) {  // new: post as derived
+      out.push_back(new_entry(desired, derived, recorded_at));
       continue;
     }
-    Held& was = found->second;
+    Held& was = *found;
     was.desired = true;
     const Entry& only = was.latest();
-    if (was.entries.size() == 1 && only.effective_date == wanted.date && only.code == wanted.code &&
-        only.postings == wanted.postings) {
+    const std::string_view code = desired.view(derived.code);
+    if (was.entries.size() == 1 && only.effective_date == derived.date && only.code == code &&
+        same_postings(desired, derived, only.postings)) {
       continue;  // unchanged, the common case
     }
+    const Entry wanted = new_entry(desired, derived, recorded_at);
     const std::vector<Posting> postings = normalised(wanted.postings);
     const std::vector<Posting> net = was.net();
     std::size_t versions = was.entries.size();
     // A new date or a new code (a benefit charged before settlement is a memo after it): reverse what is
     // held under its own date and code, then post the new entry, so statements group every posting rightly.
     const Entry& standing = was.standing();
-    const bool moved = standing.effective_date != wanted.date || standing.code != wanted.code;
+    const bool moved = standing.effective_date != wanted.effective_date || standing.code != wanted.code;
     if (moved && !net.empty()) {
-      entries.push_back(Entry{next_id(wanted.key, versions++), standing.effective_date, recorded_at, standing.code,
-                              "restated as " + wanted.code + " on " + format_date(wanted.date), negated(net), ""});
+      out.push_back(Entry{next_id(key, versions++), standing.effective_date, recorded_at, standing.code,
+                          "restated as " + wanted.code + " on " + format_date(wanted.effective_date), negated(net), ""});
       ++summary.adjustments;
       if (!postings.empty()) {
-        entries.push_back(Entry{next_id(wanted.key, versions++), wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
+        out.push_back(Entry{next_id(key, versions++), wanted.effective_date, recorded_at, wanted.code, wanted.memo,
+                            postings, ""});
       }
       continue;
     }
     const std::vector<Posting> change = difference(postings, net);
     if (change.empty()) continue;
-    entries.push_back(Entry{next_id(wanted.key, versions), wanted.date, recorded_at, wanted.code, "adjustment", change, ""});
+    out.push_back(Entry{next_id(key, versions), wanted.effective_date, recorded_at, wanted.code, "adjustment", change, ""});
     ++summary.adjustments;
   }
-  for (const std::string_view key : held_order) {
-    const Held& was = held.at(key);
+  for (const Held& was : held) {  // in the order the journal first held them
     if (was.desired) continue;
     const std::vector<Posting> net = was.net();
     if (net.empty()) continue;
     const bool plain_reversal = was.entries.size() == 1;
     const Entry& standing = was.standing();
-    entries.push_back(Entry{next_id(key, was.entries.size()), standing.effective_date, recorded_at, standing.code,
-                            plain_reversal ? "reversal" : "adjustment", negated(net),
-                            plain_reversal ? std::string(key) : std::string()});
+    out.push_back(Entry{next_id(was.key, was.entries.size()), standing.effective_date, recorded_at, standing.code,
+                        plain_reversal ? "reversal" : "adjustment", negated(net),
+                        plain_reversal ? std::string(was.key) : std::string()});
     ++summary.adjustments;
   }
-  return entries;
 }
-
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
                                       const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
   // Each group is derived and diffed on its own: a small working set that stays in the cache.
   ChangeSummary summary;
   std::vector<Entry> entries;
-  const std::vector<std::set<std::string>> groups = exchange_groups(citizens, state.exchange_partners);
+  const std::vector<Group> groups = exchange_groups(state, citizens);
   std::size_t events = 0;
-  for (const auto& group : groups) {
-    for (const std::string& id : group) events += state.citizens.at(id).events.size();
+  for (const Group& group : groups) {
+    for (const CitizenMap::const_iterator& member : group) events += member->second.events.size();
   }
   entries.reserve(events * 2);  // most events derive one or two entries
-  for (const std::set<std::string>& group : groups) {
-    std::vector<DerivedEntry> desired;
+  ParameterLookup lookup(scheme_.parameters());
+  Scratch scratch;
+  Derivation desired;
+  for (const Group& group : groups) {
     try {
-      desired = derive(state, group, clock, nullptr);
+      derive(state, group, clock, nullptr, lookup, scratch, desired);
     } catch (const Refusal& refusal) {
       if (batch == nullptr) throw;
       // Name the input row: the refused event itself if new, else the group's earliest new event.
+      const auto in_group = [&](const std::string& id) {
+        return std::any_of(group.begin(), group.end(), [&](const CitizenMap::const_iterator& m) { return m->first == id; });
+      };
       const Event* blamed = nullptr;
       for (const Event& event : batch->events) {
         if (event.id == refusal.event_id()) {
           blamed = &event;
           break;
         }
-        const bool in_group = group.count(event.citizen) != 0 || group.count(event.counterparty) != 0;
-        if (in_group && (blamed == nullptr || event.date < blamed->date)) blamed = &event;
+        if ((in_group(event.citizen) || in_group(event.counterparty)) && (blamed == nullptr || event.date < blamed->date)) {
+          blamed = &event;
+        }
       }
       if (blamed == nullptr) throw;
       const std::string message = blamed->id == refusal.event_id()
@@ -553,8 +644,7 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
                                             " would make an earlier event break a rule: " + refusal.what();
       throw Refusal(blamed->id, blamed->source + ": " + message);
     }
-    std::vector<Entry> group_entries = diff(group, std::move(desired), recorded_at, summary);
-    std::move(group_entries.begin(), group_entries.end(), std::back_inserter(entries));
+    diff(group, desired, recorded_at, summary, scratch, entries);
   }
   std::vector<Account> new_accounts;
   std::unordered_set<std::string_view> seen;

@@ -157,10 +157,18 @@ class Engine {
     std::uint64_t next_sequence = 1;
   };
 
-  std::vector<DerivedEntry> derive(const State& state, const std::set<std::string>& citizens,
-                                   const std::optional<Date>& clock, std::vector<Explanation>* explanations) const;
-  std::vector<Entry> diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
-                          Moment recorded_at, ChangeSummary& summary) const;
+  using CitizenMap = std::map<std::string, CitizenRecord>;
+  // Citizens derived together (those who exchange hours, and so on), in id order.
+  using Group = std::vector<CitizenMap::const_iterator>;
+  struct Scratch;  // buffers reused from one group to the next (engine.cpp)
+
+  static std::vector<Group> exchange_groups(const State& state, const std::set<std::string>& citizens);
+  void derive(const State& state, const Group& group, const std::optional<Date>& clock,
+              std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
+              Derivation& out) const;
+  // Appends to `out` what the journal needs so that it holds `desired` for the group.
+  void diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
+            Scratch& scratch, std::vector<Entry>& out) const;
   // citizens: those whose lives changed; their exchange partners are added.
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
                                 const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);

@@ -41,13 +41,15 @@ class Settlement final : public ScheduledRule {
 
   void apply(const ScheduledOperation& operation, CitizenState& state, RuleContext& context) const override {
     const std::string& id = state.citizen->id;
-    const std::string key = id + "/R9";
+    const Text key{id, "/R9"};
     const Decimal balance = state.social;
     const Unit currency = context.currency();
     state.settled = true;
     context.begin(key, "R9");
-    context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() +
-                       " at state pension age, " + format_date(operation.date));
+    if (context.explaining()) {
+      context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() +
+                         " at state pension age, " + format_date(operation.date));
+    }
     if (balance.sign() > 0) {
       const auto divisor = context.number("annuity_divisor", operation.date);
       if (!divisor || divisor->sign() <= 0) {
@@ -55,11 +57,11 @@ class Settlement final : public ScheduledRule {
                                                   " needs annuity_divisor, which has no positive value then");
       }
       state.weekly_supplement = context.divide(balance, *divisor * Decimal(52), currency.scale(), RoundingMode::half_even);
-      context.emit_transfer(key, operation.date, "R9", "settled into the pension", std::string(accounts::fund_pension),
-                            accounts::social(id), balance, currency);
+      context.emit_transfer(key, operation.date, "R9", "settled into the pension", accounts::fund_pension,
+                            accounts::parts::social(id), balance, currency);
     } else if (balance.sign() < 0) {
-      context.emit_transfer(key, operation.date, "R9", "deficit written off", accounts::social(id),
-                            std::string(accounts::fund_writeoff), -balance, currency);
+      context.emit_transfer(key, operation.date, "R9", "deficit written off", accounts::parts::social(id),
+                            accounts::fund_writeoff, -balance, currency);
     }
     state.social = Decimal();
   }
