@@ -126,13 +126,31 @@ std::vector<const Event*> Engine::surviving_events(const std::string& citizen_id
   return events;
 }
 
+std::uint32_t Engine::find_event_position(std::string_view id) const {
+  return state_.event_index.find(id, NameIndex::hash_of(id), [&](std::uint32_t position) -> std::string_view {
+    return state_.event_refs[position].event().id;
+  });
+}
+
 const Event* Engine::find_event(const std::string& id) const {
-  const auto citizen = state_.event_citizen.find(id);
-  if (citizen == state_.event_citizen.end()) return nullptr;
-  for (const Event& event : state_.citizens.at(citizen->second).events) {
-    if (event.id == id) return &event;
-  }
-  return nullptr;
+  const std::uint32_t position = find_event_position(id);
+  return position == NameIndex::absent ? nullptr : &state_.event_refs[position].event();
+}
+
+Engine::Engine(const Engine& other)
+    : scheme_(other.scheme_),
+      journal_(other.journal_),
+      clock_(other.clock_),
+      clock_history_(other.clock_history_),
+      last_import_at_(other.last_import_at_),
+      state_(other.state_),
+      entries_by_citizen_(other.entries_by_citizen_) {
+  for (EventRef& ref : state_.event_refs) ref.citizen = &state_.citizens.at(ref.citizen->citizen.id);  // this copy's records
+}
+
+Engine& Engine::operator=(const Engine& other) {
+  if (this != &other) *this = Engine(other);
+  return *this;
 }
 
 // ------------------------------------------------------------------ restore
@@ -147,7 +165,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     }
   }
   for (const ProviderRow& row : record.providers) state.providers.add(row.provider, row.range);
-  state.event_citizen.reserve(record.events.size());
+  state.event_refs.reserve(record.events.size());
+  state.event_index.reserve(record.events.size());
   for (Event& event : record.events) {
     const auto citizen = state.citizens.find(event.citizen);
     if (citizen == state.citizens.end()) {
@@ -156,7 +175,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     if (event.sequence < state.next_sequence) {
       throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " is out of sequence");
     }
-    if (!state.event_citizen.emplace(event.id, event.citizen).second) {
+    const std::uint64_t hash = NameIndex::hash_of(event.id);
+    if (engine.find_event_position(event.id) != NameIndex::absent) {
       throw Error(ErrorCode::invalid_input, "the ledger lists event " + event.id + " twice");
     }
     state.next_sequence = event.sequence + 1;
@@ -166,6 +186,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
       state.exchange_partners[event.counterparty].push_back(event.citizen);
     }
     citizen->second.events.push_back(std::move(event));
+    state.event_index.insert(hash, static_cast<std::uint32_t>(state.event_refs.size()));
+    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(citizen->second.events.size() - 1)});
   }
   for (std::size_t i = 1; i < record.clock_history.size(); ++i) {
     if (record.clock_history[i].second < record.clock_history[i - 1].second) {
@@ -208,15 +230,71 @@ EngineRecord Engine::record() const {
 
 // ------------------------------------------------------------------ import
 
-ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
-  State staged = state_;
-  InputErrors errors;
-  ChangeSummary summary;
-  std::set<std::string> affected;
+// What an import changed in state_, in the order it did it: enough to take
+// it all back without having copied the state first.
+struct Engine::Undo {
+  ProviderRegistry providers;                                      // as they were
+  std::uint64_t next_sequence = 0;                                 // as it was
+  std::size_t event_count = 0;                                     // state_.event_refs.size() before
+  std::vector<std::string> added_citizens;                         // erased again
+  std::vector<std::pair<CitizenRecord*, CitizenRecord>> changed;  // citizen and death as they were (events aside)
+  std::vector<std::pair<CitizenRecord*, std::size_t>> grown;       // known citizens given events: how many they had
+  std::vector<std::string> corrections;                            // keys added to corrected_by
+  std::vector<std::pair<std::string, std::size_t>> partners;       // exchange_partners lists: size before (npos: new)
+};
 
+ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
+  Undo undo;
+  undo.providers = state_.providers;
+  undo.next_sequence = state_.next_sequence;
+  undo.event_count = state_.event_refs.size();
+  try {
+    InputErrors errors;
+    ChangeSummary summary;
+    std::set<std::string> affected;
+    import_events(batch, recorded_at, errors, summary, affected, undo);
+    errors.throw_if_any();
+    const ChangeSummary posted = derive_and_post(state_, affected, clock_, recorded_at, &batch);
+    summary.entries_posted = posted.entries_posted;
+    summary.adjustments = posted.adjustments;
+    last_import_at_ = recorded_at;
+    return summary;
+  } catch (...) {
+    take_back(undo);
+    throw;
+  }
+}
+
+void Engine::take_back(Undo& undo) {
+  State& state = state_;
+  for (std::size_t position = state.event_refs.size(); position-- > undo.event_count;) {
+    state.event_index.erase(NameIndex::hash_of(state.event_refs[position].event().id), static_cast<std::uint32_t>(position));
+  }
+  state.event_refs.resize(undo.event_count);
+  for (const auto& [record, count] : undo.grown) record->events.erase(record->events.begin() + static_cast<std::ptrdiff_t>(count), record->events.end());
+  for (const std::string& corrected : undo.corrections) state.corrected_by.erase(corrected);
+  for (auto entry = undo.partners.rbegin(); entry != undo.partners.rend(); ++entry) {
+    if (entry->second == std::string::npos) {
+      state.exchange_partners.erase(entry->first);
+    } else {
+      state.exchange_partners[entry->first].resize(entry->second);
+    }
+  }
+  for (auto entry = undo.changed.rbegin(); entry != undo.changed.rend(); ++entry) {
+    entry->first->citizen = std::move(entry->second.citizen);
+    entry->first->death_recorded_at = entry->second.death_recorded_at;
+  }
+  for (const std::string& id : undo.added_citizens) state.citizens.erase(id);
+  state.providers = std::move(undo.providers);
+  state.next_sequence = undo.next_sequence;
+}
+
+void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
+                           std::set<std::string>& affected, Undo& undo) {
+  State& state = state_;
   for (const ProviderRow& row : batch.providers) {
     try {
-      staged.providers.add(row.provider, row.range);
+      state.providers.add(row.provider, row.range);
     } catch (const Error& error) {
       errors.add(row.source, "accredited_from", error.what());
     }
@@ -225,9 +303,10 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
   std::vector<const CitizenRow*> deaths;
   for (const CitizenRow& row : batch.citizens) {
     const Citizen& incoming = row.citizen;
-    auto found = staged.citizens.find(incoming.id);
-    if (found == staged.citizens.end()) {
-      staged.citizens.emplace(incoming.id, CitizenRecord{incoming, {}, recorded_at});
+    auto found = state.citizens.find(incoming.id);
+    if (found == state.citizens.end()) {
+      state.citizens.emplace(incoming.id, CitizenRecord{incoming, {}, recorded_at});
+      undo.added_citizens.push_back(incoming.id);
       ++summary.citizens_added;
       affected.insert(incoming.id);
       continue;
@@ -242,7 +321,11 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
       errors.add(row.source, "death_date", "citizen " + incoming.id + " already died on " + format_date(*known.death_date));
       continue;
     }
-    if (incoming.death_date && !known.death_date) {
+    const bool dies = incoming.death_date && !known.death_date;
+    if (dies || (!incoming.region.empty() && incoming.region != known.region)) {
+      undo.changed.emplace_back(&found->second, CitizenRecord{known, {}, found->second.death_recorded_at});
+    }
+    if (dies) {
       known.death_date = incoming.death_date;
       found->second.death_recorded_at = recorded_at;
       deaths.push_back(&row);
@@ -251,21 +334,45 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     if (!incoming.region.empty()) known.region = incoming.region;
   }
 
-  staged.event_citizen.reserve(staged.event_citizen.size() + batch.events.size());
-  auto citizen = staged.citizens.end();  // the previous row's citizen: files often list a citizen's events together
-  for (const Event& incoming : batch.events) {
-    if (const auto existing = staged.event_citizen.find(incoming.id); existing != staged.event_citizen.end()) {
-      const std::vector<Event>& events = staged.citizens.at(existing->second).events;
-      const auto same = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.id == incoming.id; });
-      if (!same->same_content(incoming)) {
+  // Each citizen's room for their new events, made once (files often list a citizen's events together).
+  {
+    std::unordered_map<CitizenRecord*, std::size_t> counts;
+    auto run = state.citizens.end();
+    for (const Event& incoming : batch.events) {
+      if (run == state.citizens.end() || run->first != incoming.citizen) run = state.citizens.find(incoming.citizen);
+      if (run != state.citizens.end()) ++counts[&run->second];
+    }
+    std::unordered_set<const CitizenRecord*> added;
+    for (const std::string& id : undo.added_citizens) added.insert(&state.citizens.at(id));
+    for (const auto& [record, count] : counts) {
+      if (added.count(record) == 0) undo.grown.emplace_back(record, record->events.size());
+      record->events.reserve(record->events.size() + count);
+    }
+  }
+
+  // Ids hashed first, so that the index slot of the event a few rows ahead can be fetched early.
+  std::vector<std::uint64_t> hashes(batch.events.size());
+  for (std::size_t i = 0; i < batch.events.size(); ++i) hashes[i] = NameIndex::hash_of(batch.events[i].id);
+  state.event_index.reserve(state.event_refs.size() + batch.events.size());
+  state.event_refs.reserve(state.event_refs.size() + batch.events.size());
+  const auto event_id_of = [&](std::uint32_t position) -> std::string_view { return state.event_refs[position].event().id; };
+  constexpr std::size_t ahead = 8;
+  auto citizen = state.citizens.end();  // the previous row's citizen: files often list a citizen's events together
+  for (std::size_t row = 0; row < batch.events.size(); ++row) {
+    const Event& incoming = batch.events[row];
+    if (row + ahead < batch.events.size()) state.event_index.prefetch(hashes[row + ahead]);
+    if (const std::uint32_t existing = state.event_index.find(incoming.id, hashes[row], event_id_of);
+        existing != NameIndex::absent) {
+      const Event& same = state.event_refs[existing].event();
+      if (!same.same_content(incoming)) {
         errors.add(incoming.source, "id", "event id " + incoming.id + " is already used by another event (" +
-                                              same->source + ")");
+                                              same.source + ")");
       }
       continue;  // the same event again: a no-op
     }
-    const bool same_citizen = citizen != staged.citizens.end() && citizen->first == incoming.citizen;
-    if (!same_citizen) citizen = staged.citizens.find(incoming.citizen);
-    if (citizen == staged.citizens.end()) {
+    const bool same_citizen = citizen != state.citizens.end() && citizen->first == incoming.citizen;
+    if (!same_citizen) citizen = state.citizens.find(incoming.citizen);
+    if (citizen == state.citizens.end()) {
       errors.add(incoming.source, "citizen", "unknown citizen " + incoming.citizen);
       continue;
     }
@@ -289,55 +396,54 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
       bad("counterparty", std::string(to_string(incoming.kind)) + " needs a counterparty");
     }
     if (incoming.kind == EventKind::exchange && !incoming.counterparty.empty()) {
-      if (staged.citizens.count(incoming.counterparty) == 0) {
+      if (state.citizens.count(incoming.counterparty) == 0) {
         bad("counterparty", "unknown citizen " + incoming.counterparty);
       } else if (incoming.counterparty == incoming.citizen) {
         bad("counterparty", "a member cannot exchange hours with themselves");
       }
     }
     if (!incoming.corrects.empty()) {
-      const auto corrected = staged.event_citizen.find(incoming.corrects);
-      if (corrected == staged.event_citizen.end()) {
+      const std::uint32_t corrected = find_event_position(incoming.corrects);
+      if (corrected == NameIndex::absent) {
         bad("corrects", "unknown event " + incoming.corrects);
-      } else if (const auto by = staged.corrected_by.find(incoming.corrects); by != staged.corrected_by.end()) {
+      } else if (const auto by = state.corrected_by.find(incoming.corrects); by != state.corrected_by.end()) {
         bad("corrects", "event " + incoming.corrects + " is already corrected by " + by->second);
       } else if (ok) {
-        affected.insert(corrected->second);
+        affected.insert(state.event_refs[corrected].event().citizen);
       }
     }
     if (!ok) continue;
-    Event stored = incoming;
-    stored.sequence = staged.next_sequence++;
-    staged.event_citizen.emplace(stored.id, stored.citizen);
-    if (!stored.corrects.empty()) staged.corrected_by.emplace(stored.corrects, stored.id);
+    std::vector<Event>& events = citizen->second.events;
+    events.push_back(incoming);
+    Event& stored = events.back();
+    stored.sequence = state.next_sequence++;
+    state.event_index.insert(hashes[row], static_cast<std::uint32_t>(state.event_refs.size()));
+    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(events.size() - 1)});
+    if (!stored.corrects.empty()) {
+      state.corrected_by.emplace(stored.corrects, stored.id);
+      undo.corrections.push_back(stored.corrects);
+    }
     if (!same_citizen) affected.insert(stored.citizen);
     if (stored.kind == EventKind::exchange) {
       affected.insert(stored.counterparty);
-      staged.exchange_partners[stored.citizen].push_back(stored.counterparty);
-      staged.exchange_partners[stored.counterparty].push_back(stored.citizen);
+      for (const auto& [from, to] : {std::pair{&stored.citizen, &stored.counterparty}, std::pair{&stored.counterparty, &stored.citizen}}) {
+        auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
+        undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
+        partners->second.push_back(*to);
+      }
     }
-    citizen->second.events.push_back(std::move(stored));
     ++summary.events_added;
   }
 
   for (const CitizenRow* row : deaths) {
     const Date death = *row->citizen.death_date;
-    for (const Event& event : staged.citizens.at(row->citizen.id).events) {
-      if (staged.corrected_by.count(event.id) == 0 && death < event.date) {
+    for (const Event& event : state.citizens.at(row->citizen.id).events) {
+      if (state.corrected_by.count(event.id) == 0 && death < event.date) {
         errors.add(row->source, "death_date", "event " + event.id + " (" + event.source + ") is dated after it, on " +
                                                   format_date(event.date));
       }
     }
   }
-  errors.throw_if_any();
-
-  const ChangeSummary posted =
-      derive_and_post(staged, affected, clock_, recorded_at, &batch);
-  summary.entries_posted = posted.entries_posted;
-  summary.adjustments = posted.adjustments;
-  state_ = std::move(staged);
-  last_import_at_ = recorded_at;
-  return summary;
 }
 
 // ------------------------------------------------------------------ advance and restate
@@ -606,15 +712,30 @@ void Engine::diff(const Group& group, const Derivation& desired, Moment recorded
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
                                       const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
-  // Each group is derived and diffed on its own: a small working set that stays in the cache.
+  // Each group is derived and diffed on its own: a small working set that
+  // stays in the cache. What it needs posted goes to the journal a few
+  // thousand entries at a time, as parts of one batch that stands only if
+  // every group succeeds.
   ChangeSummary summary;
-  std::vector<Entry> entries;
   const std::vector<Group> groups = exchange_groups(state, citizens);
-  std::size_t events = 0;
+  const std::size_t first_position = journal_.entry_count();
+  // Room for what citizens new to the journal will need (about two entries an event), reserved
+  // once: grown part by part, the entry store would be moved again and again.
+  std::size_t new_events = 0;
   for (const Group& group : groups) {
-    for (const CitizenMap::const_iterator& member : group) events += member->second.events.size();
+    for (const CitizenMap::const_iterator& member : group) {
+      if (entries_by_citizen_.count(member->first) == 0) new_events += member->second.events.size();
+    }
   }
-  entries.reserve(events * 2);  // most events derive one or two entries
+  journal_.reserve(first_position + 2 * new_events);
+  Journal::Batch posting(journal_);
+  constexpr std::size_t part_size = 4096;
+  std::vector<Entry> entries;
+  entries.reserve(2 * part_size);
+  const auto post_part = [&] {
+    summary.entries_posted += posting.post(entries, {}, /*open_missing=*/true);
+    entries.clear();
+  };
   ParameterLookup lookup(scheme_.parameters());
   Scratch scratch;
   Derivation desired;
@@ -645,18 +766,10 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
       throw Refusal(blamed->id, blamed->source + ": " + message);
     }
     diff(group, desired, recorded_at, summary, scratch, entries);
+    if (entries.size() >= part_size) post_part();
   }
-  std::vector<Account> new_accounts;
-  std::unordered_set<std::string_view> seen;
-  for (const Entry& entry : entries) {
-    for (const Posting& posting : entry.postings) {
-      if (!journal_.has_account(posting.account) && seen.insert(posting.account).second) {
-        new_accounts.push_back(Account(posting.account, posting.amount.unit()));
-      }
-    }
-  }
-  const std::size_t first_position = journal_.entry_count();
-  summary.entries_posted = journal_.post_batch(std::move(entries), new_accounts);
+  post_part();
+  posting.commit();
   index_entries_from(first_position);
   return summary;
 }
