@@ -732,10 +732,15 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
   constexpr std::size_t part_size = 4096;
   std::vector<Entry> entries;
   entries.reserve(2 * part_size);
+  std::size_t handed_over = 0;
   const auto post_part = [&] {
     summary.entries_posted += posting.post(entries, {}, /*open_missing=*/true);
+    handed_over += entries.size();
     entries.clear();
   };
+  // Whose each entry handed over is, as runs (citizen, count), for entries_by_citizen_ once the batch stands.
+  std::vector<std::pair<const std::string*, std::uint32_t>> owners;
+  bool owners_known = true;
   ParameterLookup lookup(scheme_.parameters());
   Scratch scratch;
   Derivation desired;
@@ -765,12 +770,34 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
                                             " would make an earlier event break a rule: " + refusal.what();
       throw Refusal(blamed->id, blamed->source + ": " + message);
     }
+    const std::size_t before = entries.size();
     diff(group, desired, recorded_at, summary, scratch, entries);
+    for (std::size_t i = before; owners_known && i < entries.size(); ++i) {
+      const std::string_view citizen = std::string_view(entries[i].id).substr(0, entries[i].id.find('/'));
+      if (owners.empty() || *owners.back().first != citizen) {
+        const auto member = std::find_if(group.begin(), group.end(),
+                                         [&](const CitizenMap::const_iterator& m) { return m->first == citizen; });
+        if (member == group.end()) {  // a key that does not start with its citizen: leave it to index_entries_from
+          owners_known = false;
+          break;
+        }
+        owners.emplace_back(&(*member)->first, 0);
+      }
+      ++owners.back().second;
+    }
     if (entries.size() >= part_size) post_part();
   }
   post_part();
   posting.commit();
-  index_entries_from(first_position);
+  if (owners_known && journal_.entry_count() - first_position == handed_over) {  // each entry handed over was appended
+    auto position = static_cast<std::uint32_t>(first_position);
+    for (const auto& [citizen, count] : owners) {
+      std::vector<std::uint32_t>& positions = entries_by_citizen_[*citizen];
+      for (std::uint32_t i = 0; i < count; ++i) positions.push_back(position++);
+    }
+  } else {  // some were already there (the same id and content): read the journal itself
+    index_entries_from(first_position);
+  }
   return summary;
 }
 

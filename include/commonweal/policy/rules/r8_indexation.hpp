@@ -30,6 +30,8 @@ class Indexation final : public ScheduledRule {
 
   void apply(const ScheduledOperation& operation, CitizenState& state, RuleContext& context) const override {
     if (state.settled) return;
+    // Nothing to index (the years before a citizen's first event): skip the lookups unless explaining them.
+    if (state.social.is_zero() && !context.explaining()) return;
     const TaxYear year = TaxYear::containing(operation.date, context.parameters().tax_year_start);
     const std::string& id = state.citizen->id;
     const std::string label = year.label();
