@@ -44,6 +44,8 @@ class DatedBalanceIndex {
       if (*position != day) {  // a new day before the latest: set aside until refresh(), with the tree
         pending_.push_back({day, value});
         stale_ = true;
+        // Merged early when they outnumber the days: later amounts on them then find them (amortised O(log)).
+        if (pending_.size() >= 1024 && pending_.size() >= days_.size()) merge_pending();
         return;
       }
     }

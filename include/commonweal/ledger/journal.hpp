@@ -34,6 +34,7 @@
 #include "commonweal/ledger/account.hpp"
 #include "commonweal/ledger/dated_balance_index.hpp"
 #include "commonweal/ledger/entry.hpp"
+#include "commonweal/ledger/huge_pages.hpp"
 #include "commonweal/ledger/name_index.hpp"
 
 namespace commonweal {
@@ -220,7 +221,7 @@ class Journal {
   using PostingRecord = AccountPosting;
   struct AccountState {
     Account account;
-    std::vector<PostingRecord> postings;  // append order
+    std::vector<PostingRecord, HugePageAllocator<PostingRecord>> postings;  // append order
     DatedBalanceIndex by_date;
   };
 
@@ -354,7 +355,7 @@ class Journal {
 
   std::vector<AccountState> accounts_;
   NameIndex account_index_;  // account name -> position in accounts_
-  std::vector<Entry> entries_;
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;
   NameIndex entry_index_;  // entry id -> position in entries_
   struct AccountNameOf {
     const Journal* journal;
