@@ -34,7 +34,6 @@
 #include "commonweal/ledger/account.hpp"
 #include "commonweal/ledger/dated_balance_index.hpp"
 #include "commonweal/ledger/entry.hpp"
-#include "commonweal/ledger/huge_pages.hpp"
 #include "commonweal/ledger/name_index.hpp"
 
 namespace commonweal {
@@ -221,7 +220,7 @@ class Journal {
   using PostingRecord = AccountPosting;
   struct AccountState {
     Account account;
-    std::vector<PostingRecord, HugePageAllocator<PostingRecord>> postings;  // append order
+    std::vector<PostingRecord> postings;  // append order
     DatedBalanceIndex by_date;
   };
 
@@ -355,7 +354,7 @@ class Journal {
 
   std::vector<AccountState> accounts_;
   NameIndex account_index_;  // account name -> position in accounts_
-  std::vector<Entry, HugePageAllocator<Entry>> entries_;
+  std::vector<Entry> entries_;
   NameIndex entry_index_;  // entry id -> position in entries_
   struct AccountNameOf {
     const Journal* journal;

@@ -11,14 +11,11 @@
 // - Positions are below 2^32 - 1; a name is inserted at most once.
 #pragma once
 
-
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include "commonweal/ledger/huge_pages.hpp"
 
 namespace commonweal {
 
@@ -103,14 +100,14 @@ class NameIndex {
     slots_[i] = Slot{hash, position + 1};
   }
   void grow(std::size_t capacity) {
-    std::vector<Slot, HugePageAllocator<Slot>> old = std::move(slots_);
+    std::vector<Slot> old = std::move(slots_);
     slots_.assign(capacity, Slot{});
     mask_ = capacity - 1;
     for (const Slot& slot : old) {
       if (slot.position_plus_one != 0) place(slot.hash, slot.position_plus_one - 1);
     }
   }
-  std::vector<Slot, HugePageAllocator<Slot>> slots_;
+  std::vector<Slot> slots_;
   std::size_t mask_ = 0;
   std::size_t size_ = 0;
 };
