@@ -45,41 +45,67 @@ std::vector<Posting> difference(const std::vector<Posting>& desired, const std::
   return normalised(both);
 }
 
-// The citizens, with everyone they exchange hours with (and so on), split
-// into groups that exchange only among themselves; most groups are one citizen.
-std::vector<std::set<std::string>> exchange_groups(
-    const std::set<std::string>& citizens,
-    const std::unordered_map<std::string, std::vector<std::string>>& partners) {
-  std::vector<std::set<std::string>> groups;
-  std::unordered_set<std::string_view> placed;
-  for (const std::string& first : citizens) {
-    if (placed.count(first) != 0) continue;
-    std::set<std::string>& group = groups.emplace_back();
-    std::vector<std::string_view> queue{first};
-    placed.insert(first);
-    while (!queue.empty()) {
-      const std::string_view id = queue.back();
-      queue.pop_back();
-      group.emplace(id);
-      const auto found = partners.find(std::string(id));
-      if (found == partners.end()) continue;
-      for (const std::string& partner : found->second) {
-        if (placed.insert(partner).second) queue.push_back(partner);
+// The citizens of a group, with their running states while their lives are replayed.
+class GroupStates final : public CitizenStates {
+ public:
+  void reset(std::size_t size) {
+    states.clear();
+    states.reserve(size);  // no reallocation after this: rules keep pointers to states
+    by_id.clear();
+  }
+  CitizenState& add(std::string_view id) {
+    states.emplace_back(id, CitizenState{});
+    if (states.size() > linear_limit) {
+      if (by_id.empty()) {
+        for (std::size_t i = 0; i < states.size(); ++i) by_id.emplace(states[i].first, i);
+      } else {
+        by_id.emplace(id, states.size() - 1);
       }
     }
+    return states.back().second;
   }
-  return groups;
-}
-
-
-class StateMap final : public CitizenStates {
- public:
   CitizenState* find(std::string_view citizen_id) override {
-    const auto found = states.find(std::string(citizen_id));
-    return found == states.end() ? nullptr : &found->second;
+    if (states.size() > linear_limit) {
+      const auto found = by_id.find(citizen_id);
+      return found == by_id.end() ? nullptr : &states[found->second].second;
+    }
+    for (auto& [id, state] : states) {
+      if (id == citizen_id) return &state;
+    }
+    return nullptr;
   }
-  std::unordered_map<std::string, CitizenState> states;
+
+ private:
+  static constexpr std::size_t linear_limit = 8;  // most groups are one citizen
+  std::vector<std::pair<std::string_view, CitizenState>> states;
+  std::unordered_map<std::string_view, std::size_t> by_id;
 };
+
+// What the journal holds for one derivation key: its entries, oldest first.
+struct Held {
+  std::string_view key;
+  std::uint64_t hash = 0;
+  boost::container::small_vector<const Entry*, 2> entries;  // most keys have one entry: no allocation
+  bool desired = false;
+
+  const Entry& latest() const { return *entries.back(); }
+  // The net of all its entries, merged by account.
+  std::vector<Posting> net() const {
+    std::vector<Posting> all;
+    for (const Entry* entry : entries) all.insert(all.end(), entry->postings.begin(), entry->postings.end());
+    return normalised(all);
+  }
+  // The date and code it stands under now: those of the last entry that left something.
+  const Entry& standing() const {
+    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
+      if (!(*entry)->reverses.empty()) continue;
+      return **entry;
+    }
+    return *entries.front();
+  }
+};
+
+std::uint64_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
 }  // namespace
 
@@ -100,13 +126,31 @@ std::vector<const Event*> Engine::surviving_events(const std::string& citizen_id
   return events;
 }
 
+std::uint32_t Engine::find_event_position(std::string_view id) const {
+  return state_.event_index.find(id, NameIndex::hash_of(id), [&](std::uint32_t position) -> std::string_view {
+    return state_.event_refs[position].event().id;
+  });
+}
+
 const Event* Engine::find_event(const std::string& id) const {
-  const auto citizen = state_.event_citizen.find(id);
-  if (citizen == state_.event_citizen.end()) return nullptr;
-  for (const Event& event : state_.citizens.at(citizen->second).events) {
-    if (event.id == id) return &event;
-  }
-  return nullptr;
+  const std::uint32_t position = find_event_position(id);
+  return position == NameIndex::absent ? nullptr : &state_.event_refs[position].event();
+}
+
+Engine::Engine(const Engine& other)
+    : scheme_(other.scheme_),
+      journal_(other.journal_),
+      clock_(other.clock_),
+      clock_history_(other.clock_history_),
+      last_import_at_(other.last_import_at_),
+      state_(other.state_),
+      entries_by_citizen_(other.entries_by_citizen_) {
+  for (EventRef& ref : state_.event_refs) ref.citizen = &state_.citizens.at(ref.citizen->citizen.id);  // this copy's records
+}
+
+Engine& Engine::operator=(const Engine& other) {
+  if (this != &other) *this = Engine(other);
+  return *this;
 }
 
 // ------------------------------------------------------------------ restore
@@ -121,7 +165,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     }
   }
   for (const ProviderRow& row : record.providers) state.providers.add(row.provider, row.range);
-  state.event_citizen.reserve(record.events.size());
+  state.event_refs.reserve(record.events.size());
+  state.event_index.reserve(record.events.size());
   for (Event& event : record.events) {
     const auto citizen = state.citizens.find(event.citizen);
     if (citizen == state.citizens.end()) {
@@ -130,7 +175,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     if (event.sequence < state.next_sequence) {
       throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " is out of sequence");
     }
-    if (!state.event_citizen.emplace(event.id, event.citizen).second) {
+    const std::uint64_t hash = NameIndex::hash_of(event.id);
+    if (engine.find_event_position(event.id) != NameIndex::absent) {
       throw Error(ErrorCode::invalid_input, "the ledger lists event " + event.id + " twice");
     }
     state.next_sequence = event.sequence + 1;
@@ -140,6 +186,8 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
       state.exchange_partners[event.counterparty].push_back(event.citizen);
     }
     citizen->second.events.push_back(std::move(event));
+    state.event_index.insert(hash, static_cast<std::uint32_t>(state.event_refs.size()));
+    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(citizen->second.events.size() - 1)});
   }
   for (std::size_t i = 1; i < record.clock_history.size(); ++i) {
     if (record.clock_history[i].second < record.clock_history[i - 1].second) {
@@ -182,15 +230,71 @@ EngineRecord Engine::record() const {
 
 // ------------------------------------------------------------------ import
 
-ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
-  State staged = state_;
-  InputErrors errors;
-  ChangeSummary summary;
-  std::set<std::string> affected;
+// What an import changed in state_, in the order it did it: enough to take
+// it all back without having copied the state first.
+struct Engine::Undo {
+  ProviderRegistry providers;                                      // as they were
+  std::uint64_t next_sequence = 0;                                 // as it was
+  std::size_t event_count = 0;                                     // state_.event_refs.size() before
+  std::vector<std::string> added_citizens;                         // erased again
+  std::vector<std::pair<CitizenRecord*, CitizenRecord>> changed;  // citizen and death as they were (events aside)
+  std::vector<std::pair<CitizenRecord*, std::size_t>> grown;       // known citizens given events: how many they had
+  std::vector<std::string> corrections;                            // keys added to corrected_by
+  std::vector<std::pair<std::string, std::size_t>> partners;       // exchange_partners lists: size before (npos: new)
+};
 
+ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
+  Undo undo;
+  undo.providers = state_.providers;
+  undo.next_sequence = state_.next_sequence;
+  undo.event_count = state_.event_refs.size();
+  try {
+    InputErrors errors;
+    ChangeSummary summary;
+    std::set<std::string> affected;
+    import_events(batch, recorded_at, errors, summary, affected, undo);
+    errors.throw_if_any();
+    const ChangeSummary posted = derive_and_post(state_, affected, clock_, recorded_at, &batch);
+    summary.entries_posted = posted.entries_posted;
+    summary.adjustments = posted.adjustments;
+    last_import_at_ = recorded_at;
+    return summary;
+  } catch (...) {
+    take_back(undo);
+    throw;
+  }
+}
+
+void Engine::take_back(Undo& undo) {
+  State& state = state_;
+  for (std::size_t position = state.event_refs.size(); position-- > undo.event_count;) {
+    state.event_index.erase(NameIndex::hash_of(state.event_refs[position].event().id), static_cast<std::uint32_t>(position));
+  }
+  state.event_refs.resize(undo.event_count);
+  for (const auto& [record, count] : undo.grown) record->events.erase(record->events.begin() + static_cast<std::ptrdiff_t>(count), record->events.end());
+  for (const std::string& corrected : undo.corrections) state.corrected_by.erase(corrected);
+  for (auto entry = undo.partners.rbegin(); entry != undo.partners.rend(); ++entry) {
+    if (entry->second == std::string::npos) {
+      state.exchange_partners.erase(entry->first);
+    } else {
+      state.exchange_partners[entry->first].resize(entry->second);
+    }
+  }
+  for (auto entry = undo.changed.rbegin(); entry != undo.changed.rend(); ++entry) {
+    entry->first->citizen = std::move(entry->second.citizen);
+    entry->first->death_recorded_at = entry->second.death_recorded_at;
+  }
+  for (const std::string& id : undo.added_citizens) state.citizens.erase(id);
+  state.providers = std::move(undo.providers);
+  state.next_sequence = undo.next_sequence;
+}
+
+void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
+                           std::set<std::string>& affected, Undo& undo) {
+  State& state = state_;
   for (const ProviderRow& row : batch.providers) {
     try {
-      staged.providers.add(row.provider, row.range);
+      state.providers.add(row.provider, row.range);
     } catch (const Error& error) {
       errors.add(row.source, "accredited_from", error.what());
     }
@@ -199,9 +303,10 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
   std::vector<const CitizenRow*> deaths;
   for (const CitizenRow& row : batch.citizens) {
     const Citizen& incoming = row.citizen;
-    auto found = staged.citizens.find(incoming.id);
-    if (found == staged.citizens.end()) {
-      staged.citizens.emplace(incoming.id, CitizenRecord{incoming, {}, recorded_at});
+    auto found = state.citizens.find(incoming.id);
+    if (found == state.citizens.end()) {
+      state.citizens.emplace(incoming.id, CitizenRecord{incoming, {}, recorded_at});
+      undo.added_citizens.push_back(incoming.id);
       ++summary.citizens_added;
       affected.insert(incoming.id);
       continue;
@@ -216,7 +321,11 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
       errors.add(row.source, "death_date", "citizen " + incoming.id + " already died on " + format_date(*known.death_date));
       continue;
     }
-    if (incoming.death_date && !known.death_date) {
+    const bool dies = incoming.death_date && !known.death_date;
+    if (dies || (!incoming.region.empty() && incoming.region != known.region)) {
+      undo.changed.emplace_back(&found->second, CitizenRecord{known, {}, found->second.death_recorded_at});
+    }
+    if (dies) {
       known.death_date = incoming.death_date;
       found->second.death_recorded_at = recorded_at;
       deaths.push_back(&row);
@@ -225,21 +334,45 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     if (!incoming.region.empty()) known.region = incoming.region;
   }
 
-  staged.event_citizen.reserve(staged.event_citizen.size() + batch.events.size());
-  auto citizen = staged.citizens.end();  // the previous row's citizen: files often list a citizen's events together
-  for (const Event& incoming : batch.events) {
-    if (const auto existing = staged.event_citizen.find(incoming.id); existing != staged.event_citizen.end()) {
-      const std::vector<Event>& events = staged.citizens.at(existing->second).events;
-      const auto same = std::find_if(events.begin(), events.end(), [&](const Event& e) { return e.id == incoming.id; });
-      if (!same->same_content(incoming)) {
+  // Each citizen's room for their new events, made once (files often list a citizen's events together).
+  {
+    std::unordered_map<CitizenRecord*, std::size_t> counts;
+    auto run = state.citizens.end();
+    for (const Event& incoming : batch.events) {
+      if (run == state.citizens.end() || run->first != incoming.citizen) run = state.citizens.find(incoming.citizen);
+      if (run != state.citizens.end()) ++counts[&run->second];
+    }
+    std::unordered_set<const CitizenRecord*> added;
+    for (const std::string& id : undo.added_citizens) added.insert(&state.citizens.at(id));
+    for (const auto& [record, count] : counts) {
+      if (added.count(record) == 0) undo.grown.emplace_back(record, record->events.size());
+      record->events.reserve(record->events.size() + count);
+    }
+  }
+
+  // Ids hashed first, so that the index slot of the event a few rows ahead can be fetched early.
+  std::vector<std::uint64_t> hashes(batch.events.size());
+  for (std::size_t i = 0; i < batch.events.size(); ++i) hashes[i] = NameIndex::hash_of(batch.events[i].id);
+  state.event_index.reserve(state.event_refs.size() + batch.events.size());
+  state.event_refs.reserve(state.event_refs.size() + batch.events.size());
+  const auto event_id_of = [&](std::uint32_t position) -> std::string_view { return state.event_refs[position].event().id; };
+  constexpr std::size_t ahead = 8;
+  auto citizen = state.citizens.end();  // the previous row's citizen: files often list a citizen's events together
+  for (std::size_t row = 0; row < batch.events.size(); ++row) {
+    const Event& incoming = batch.events[row];
+    if (row + ahead < batch.events.size()) state.event_index.prefetch(hashes[row + ahead]);
+    if (const std::uint32_t existing = state.event_index.find(incoming.id, hashes[row], event_id_of);
+        existing != NameIndex::absent) {
+      const Event& same = state.event_refs[existing].event();
+      if (!same.same_content(incoming)) {
         errors.add(incoming.source, "id", "event id " + incoming.id + " is already used by another event (" +
-                                              same->source + ")");
+                                              same.source + ")");
       }
       continue;  // the same event again: a no-op
     }
-    const bool same_citizen = citizen != staged.citizens.end() && citizen->first == incoming.citizen;
-    if (!same_citizen) citizen = staged.citizens.find(incoming.citizen);
-    if (citizen == staged.citizens.end()) {
+    const bool same_citizen = citizen != state.citizens.end() && citizen->first == incoming.citizen;
+    if (!same_citizen) citizen = state.citizens.find(incoming.citizen);
+    if (citizen == state.citizens.end()) {
       errors.add(incoming.source, "citizen", "unknown citizen " + incoming.citizen);
       continue;
     }
@@ -263,55 +396,54 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
       bad("counterparty", std::string(to_string(incoming.kind)) + " needs a counterparty");
     }
     if (incoming.kind == EventKind::exchange && !incoming.counterparty.empty()) {
-      if (staged.citizens.count(incoming.counterparty) == 0) {
+      if (state.citizens.count(incoming.counterparty) == 0) {
         bad("counterparty", "unknown citizen " + incoming.counterparty);
       } else if (incoming.counterparty == incoming.citizen) {
         bad("counterparty", "a member cannot exchange hours with themselves");
       }
     }
     if (!incoming.corrects.empty()) {
-      const auto corrected = staged.event_citizen.find(incoming.corrects);
-      if (corrected == staged.event_citizen.end()) {
+      const std::uint32_t corrected = find_event_position(incoming.corrects);
+      if (corrected == NameIndex::absent) {
         bad("corrects", "unknown event " + incoming.corrects);
-      } else if (const auto by = staged.corrected_by.find(incoming.corrects); by != staged.corrected_by.end()) {
+      } else if (const auto by = state.corrected_by.find(incoming.corrects); by != state.corrected_by.end()) {
         bad("corrects", "event " + incoming.corrects + " is already corrected by " + by->second);
       } else if (ok) {
-        affected.insert(corrected->second);
+        affected.insert(state.event_refs[corrected].event().citizen);
       }
     }
     if (!ok) continue;
-    Event stored = incoming;
-    stored.sequence = staged.next_sequence++;
-    staged.event_citizen.emplace(stored.id, stored.citizen);
-    if (!stored.corrects.empty()) staged.corrected_by.emplace(stored.corrects, stored.id);
+    std::vector<Event>& events = citizen->second.events;
+    events.push_back(incoming);
+    Event& stored = events.back();
+    stored.sequence = state.next_sequence++;
+    state.event_index.insert(hashes[row], static_cast<std::uint32_t>(state.event_refs.size()));
+    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(events.size() - 1)});
+    if (!stored.corrects.empty()) {
+      state.corrected_by.emplace(stored.corrects, stored.id);
+      undo.corrections.push_back(stored.corrects);
+    }
     if (!same_citizen) affected.insert(stored.citizen);
     if (stored.kind == EventKind::exchange) {
       affected.insert(stored.counterparty);
-      staged.exchange_partners[stored.citizen].push_back(stored.counterparty);
-      staged.exchange_partners[stored.counterparty].push_back(stored.citizen);
+      for (const auto& [from, to] : {std::pair{&stored.citizen, &stored.counterparty}, std::pair{&stored.counterparty, &stored.citizen}}) {
+        auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
+        undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
+        partners->second.push_back(*to);
+      }
     }
-    citizen->second.events.push_back(std::move(stored));
     ++summary.events_added;
   }
 
   for (const CitizenRow* row : deaths) {
     const Date death = *row->citizen.death_date;
-    for (const Event& event : staged.citizens.at(row->citizen.id).events) {
-      if (staged.corrected_by.count(event.id) == 0 && death < event.date) {
+    for (const Event& event : state.citizens.at(row->citizen.id).events) {
+      if (state.corrected_by.count(event.id) == 0 && death < event.date) {
         errors.add(row->source, "death_date", "event " + event.id + " (" + event.source + ") is dated after it, on " +
                                                   format_date(event.date));
       }
     }
   }
-  errors.throw_if_any();
-
-  const ChangeSummary posted =
-      derive_and_post(staged, affected, clock_, recorded_at, &batch);
-  summary.entries_posted = posted.entries_posted;
-  summary.adjustments = posted.adjustments;
-  state_ = std::move(staged);
-  last_import_at_ = recorded_at;
-  return summary;
 }
 
 // ------------------------------------------------------------------ advance and restate
@@ -341,22 +473,9 @@ ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
   }
 }
 
-std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
-  if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
-  std::vector<Explanation> explanations;
-  derive(state_, exchange_groups({citizen_id}, state_.exchange_partners).front(), clock_, &explanations);
-  const std::string prefix = citizen_id + "/";
-  std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
-  return explanations;
-}
-
 // ------------------------------------------------------------------ derive
 
-std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std::string>& citizens,
-                                         const std::optional<Date>& clock,
-                                         std::vector<Explanation>* explanations) const {
-  const ParameterSet& parameters = scheme_.parameters();
-  StateMap states;
+struct Engine::Scratch {
   struct Step {
     int day;
     int phase;
@@ -366,13 +485,73 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
     const Event* event;
     ScheduledOperation operation;
   };
+  GroupStates states;
   std::vector<Step> timeline;
   std::vector<ScheduledOperation> operations;
+  // diff: what the journal holds for the group, and an open-addressing table of it by key (index + 1; 0 is empty)
+  std::vector<Held> held;
+  std::vector<std::uint32_t> slots;
+  std::size_t mask = 0;
+};
+
+std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
+  if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
+  std::vector<Explanation> explanations;
+  ParameterLookup lookup(scheme_.parameters());
+  Scratch scratch;
+  Derivation derived;
+  derive(state_, exchange_groups(state_, {citizen_id}).front(), clock_, &explanations, lookup, scratch, derived);
+  const std::string prefix = citizen_id + "/";
+  std::erase_if(explanations, [&](const Explanation& e) { return e.key.rfind(prefix, 0) != 0; });
+  return explanations;
+}
+
+// The citizens, with everyone they exchange hours with (and so on), split
+// into groups that exchange only among themselves; most groups are one citizen.
+std::vector<Engine::Group> Engine::exchange_groups(const State& state, const std::set<std::string>& citizens) {
+  std::vector<Group> groups;
+  groups.reserve(citizens.size());
+  std::unordered_set<std::string_view> placed;  // only citizens with exchange partners go in here
+  for (const std::string& first : citizens) {
+    const auto partners = state.exchange_partners.find(first);
+    if (partners == state.exchange_partners.end()) {  // exchanges with nobody: a group of one
+      groups.push_back({state.citizens.find(first)});
+      continue;
+    }
+    if (placed.count(first) != 0) continue;
+    std::set<std::string_view> members;
+    std::vector<std::string_view> queue{first};
+    placed.insert(first);
+    while (!queue.empty()) {
+      const std::string_view id = queue.back();
+      queue.pop_back();
+      members.insert(id);
+      const auto found = state.exchange_partners.find(std::string(id));
+      if (found == state.exchange_partners.end()) continue;
+      for (const std::string& partner : found->second) {
+        if (placed.insert(partner).second) queue.push_back(partner);
+      }
+    }
+    Group& group = groups.emplace_back();
+    group.reserve(members.size());
+    for (const std::string_view id : members) group.push_back(state.citizens.find(std::string(id)));
+  }
+  return groups;
+}
+
+void Engine::derive(const State& state, const Group& group, const std::optional<Date>& clock,
+                    std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
+                    Derivation& out) const {
+  const ParameterSet& parameters = scheme_.parameters();
+  GroupStates& states = scratch.states;
+  std::vector<Scratch::Step>& timeline = scratch.timeline;
+  std::vector<ScheduledOperation>& operations = scratch.operations;
+  states.reset(group.size());
+  timeline.clear();
   std::size_t ordinal = 0;
-  states.states.reserve(citizens.size());
-  for (const std::string& id : citizens) {
-    const CitizenRecord& record = state.citizens.at(id);
-    CitizenState& citizen_state = states.states[id];  // element addresses are stable in unordered_map
+  for (const CitizenMap::const_iterator& member : group) {
+    const CitizenRecord& record = member->second;
+    CitizenState& citizen_state = states.add(member->first);
     citizen_state.citizen = &record.citizen;
     citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
     for (const Event& event : record.events) {
@@ -391,14 +570,13 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
     }
     ++ordinal;
   }
-  std::sort(timeline.begin(), timeline.end(), [](const Step& a, const Step& b) {
+  std::sort(timeline.begin(), timeline.end(), [](const Scratch::Step& a, const Scratch::Step& b) {
     return std::tie(a.day, a.phase, a.order, a.citizen_ordinal) < std::tie(b.day, b.phase, b.order, b.citizen_ordinal);
   });
 
-  std::vector<DerivedEntry> out;
-  out.reserve(timeline.size() * 2);
-  RuleContext context(parameters, state.providers, states, out, explanations);
-  for (const Step& step : timeline) {
+  out.clear();
+  RuleContext context(parameters, state.providers, states, out, explanations, &lookup);
+  for (const Scratch::Step& step : timeline) {
     if (step.event != nullptr) {
       const EventRule* rule = scheme_.rule_for(step.event->kind);
       if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
@@ -407,144 +585,183 @@ std::vector<DerivedEntry> Engine::derive(const State& state, const std::set<std:
       step.operation.rule->apply(step.operation, *step.citizen, context);
     }
   }
-  return out;
 }
 
 // ------------------------------------------------------------------ diff and post
 
 namespace {
 
-// What the journal holds for one derivation key: its entries, oldest first.
-struct Held {
-  boost::container::small_vector<const Entry*, 2> entries;  // most keys have one entry: no allocation
-  bool desired = false;
+Entry new_entry(const Derivation& derived, const DerivedEntry& wanted, Moment recorded_at) {
+  Entry entry{std::string(derived.view(wanted.key)), wanted.date, recorded_at, std::string(derived.view(wanted.code)),
+              std::string(derived.view(wanted.memo)), {}, {}};
+  entry.postings.reserve(wanted.posting_count);
+  for (const DerivedPosting& posting : derived.postings_of(wanted)) {
+    entry.postings.push_back({std::string(derived.view(posting.account)), posting.amount});
+  }
+  return entry;
+}
 
-  const Entry& latest() const { return *entries.back(); }
-  // The net of all its entries, merged by account.
-  std::vector<Posting> net() const {
-    std::vector<Posting> all;
-    for (const Entry* entry : entries) all.insert(all.end(), entry->postings.begin(), entry->postings.end());
-    return normalised(all);
+bool same_postings(const Derivation& derived, const DerivedEntry& wanted, const std::vector<Posting>& held) {
+  if (held.size() != wanted.posting_count) return false;
+  const std::span<const DerivedPosting> postings = derived.postings_of(wanted);
+  for (std::size_t i = 0; i < held.size(); ++i) {
+    if (!(held[i].amount == postings[i].amount) || held[i].account != derived.view(postings[i].account)) return false;
   }
-  // The date and code it stands under now: those of the last entry that left something.
-  const Entry& standing() const {
-    for (auto entry = entries.rbegin(); entry != entries.rend(); ++entry) {
-      if (!(*entry)->reverses.empty()) continue;
-      return **entry;
-    }
-    return *entries.front();
-  }
-};
+  return true;
+}
 
 }  // namespace
 
-std::vector<Entry> Engine::diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
-                                Moment recorded_at, ChangeSummary& summary) const {
+void Engine::diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
+                  Scratch& scratch, std::vector<Entry>& out) const {
   // What the journal holds for these citizens, key by key (nothing for new citizens).
-  std::unordered_map<std::string_view, Held> held;
-  std::vector<std::string_view> held_order;
+  std::vector<Held>& held = scratch.held;
+  held.clear();
   const auto journal_entries = journal_.entries();
   std::size_t held_count = 0;
-  for (const std::string& citizen : citizens) {
-    const auto positions = entries_by_citizen_.find(citizen);
+  for (const CitizenMap::const_iterator& member : group) {
+    const auto positions = entries_by_citizen_.find(member->first);
     if (positions != entries_by_citizen_.end()) held_count += positions->second.size();
   }
-  held.reserve(held_count);
-  held_order.reserve(held_count);
-  for (const std::string& citizen : citizens) {
-    const auto positions = entries_by_citizen_.find(citizen);
+  if (held_count == 0) {  // a first derivation: everything is new
+    for (const DerivedEntry& wanted : desired.entries) out.push_back(new_entry(desired, wanted, recorded_at));
+    return;
+  }
+  std::size_t capacity = 16;
+  while (capacity < held_count * 2) capacity *= 2;
+  scratch.slots.assign(capacity, 0);
+  scratch.mask = capacity - 1;
+  // The held key equal to key, or nullptr; with insert, a new one if there is none.
+  const auto find = [&](std::string_view key, std::uint64_t hash, bool insert) -> Held* {
+    for (std::size_t i = hash & scratch.mask;; i = (i + 1) & scratch.mask) {
+      const std::uint32_t slot = scratch.slots[i];
+      if (slot == 0) {
+        if (!insert) return nullptr;
+        held.push_back(Held{key, hash, {}, false});
+        scratch.slots[i] = static_cast<std::uint32_t>(held.size());
+        return &held.back();
+      }
+      Held& candidate = held[slot - 1];
+      if (candidate.hash == hash && candidate.key == key) return &candidate;
+    }
+  };
+  held.reserve(held_count);  // no reallocation while find() hands out pointers
+  for (const CitizenMap::const_iterator& member : group) {
+    const auto positions = entries_by_citizen_.find(member->first);
     if (positions == entries_by_citizen_.end()) continue;
     for (const std::uint32_t position : positions->second) {
       const Entry& entry = journal_entries[position];
       const std::string_view key = std::string_view(entry.id).substr(0, entry.id.find('~'));
-      auto [found, inserted] = held.try_emplace(key);
-      if (inserted) held_order.push_back(key);
-      found->second.entries.push_back(&entry);
+      find(key, hash_key(key), true)->entries.push_back(&entry);
     }
   }
 
-  std::vector<Entry> entries;
-  entries.reserve(desired.size());
   const auto next_id = [](std::string_view key, std::size_t versions) {
     return std::string(key) + "~" + std::to_string(versions + 1);
   };
-  for (DerivedEntry& wanted : desired) {
-    const auto found = held.empty() ? held.end() : held.find(wanted.key);
-    if (found == held.end()) {  // new: post as derived
-      entries.push_back(Entry{std::move(wanted.key), wanted.date, recorded_at, std::move(wanted.code),
-                              std::move(wanted.memo), std::move(wanted.postings), ""});
+  for (const DerivedEntry& derived : desired.entries) {
+    const std::string_view key = desired.view(derived.key);
+    Held* const found = find(key, hash_key(key), false);
+    if (found == nullptr) {  // new: post as derived
+      out.push_back(new_entry(desired, derived, recorded_at));
       continue;
     }
-    Held& was = found->second;
+    Held& was = *found;
     was.desired = true;
     const Entry& only = was.latest();
-    if (was.entries.size() == 1 && only.effective_date == wanted.date && only.code == wanted.code &&
-        only.postings == wanted.postings) {
+    const std::string_view code = desired.view(derived.code);
+    if (was.entries.size() == 1 && only.effective_date == derived.date && only.code == code &&
+        same_postings(desired, derived, only.postings)) {
       continue;  // unchanged, the common case
     }
+    const Entry wanted = new_entry(desired, derived, recorded_at);
     const std::vector<Posting> postings = normalised(wanted.postings);
     const std::vector<Posting> net = was.net();
     std::size_t versions = was.entries.size();
     // A new date or a new code (a benefit charged before settlement is a memo after it): reverse what is
     // held under its own date and code, then post the new entry, so statements group every posting rightly.
     const Entry& standing = was.standing();
-    const bool moved = standing.effective_date != wanted.date || standing.code != wanted.code;
+    const bool moved = standing.effective_date != wanted.effective_date || standing.code != wanted.code;
     if (moved && !net.empty()) {
-      entries.push_back(Entry{next_id(wanted.key, versions++), standing.effective_date, recorded_at, standing.code,
-                              "restated as " + wanted.code + " on " + format_date(wanted.date), negated(net), ""});
+      out.push_back(Entry{next_id(key, versions++), standing.effective_date, recorded_at, standing.code,
+                          "restated as " + wanted.code + " on " + format_date(wanted.effective_date), negated(net), ""});
       ++summary.adjustments;
       if (!postings.empty()) {
-        entries.push_back(Entry{next_id(wanted.key, versions++), wanted.date, recorded_at, wanted.code, wanted.memo, postings, ""});
+        out.push_back(Entry{next_id(key, versions++), wanted.effective_date, recorded_at, wanted.code, wanted.memo,
+                            postings, ""});
       }
       continue;
     }
     const std::vector<Posting> change = difference(postings, net);
     if (change.empty()) continue;
-    entries.push_back(Entry{next_id(wanted.key, versions), wanted.date, recorded_at, wanted.code, "adjustment", change, ""});
+    out.push_back(Entry{next_id(key, versions), wanted.effective_date, recorded_at, wanted.code, "adjustment", change, ""});
     ++summary.adjustments;
   }
-  for (const std::string_view key : held_order) {
-    const Held& was = held.at(key);
+  for (const Held& was : held) {  // in the order the journal first held them
     if (was.desired) continue;
     const std::vector<Posting> net = was.net();
     if (net.empty()) continue;
     const bool plain_reversal = was.entries.size() == 1;
     const Entry& standing = was.standing();
-    entries.push_back(Entry{next_id(key, was.entries.size()), standing.effective_date, recorded_at, standing.code,
-                            plain_reversal ? "reversal" : "adjustment", negated(net),
-                            plain_reversal ? std::string(key) : std::string()});
+    out.push_back(Entry{next_id(was.key, was.entries.size()), standing.effective_date, recorded_at, standing.code,
+                        plain_reversal ? "reversal" : "adjustment", negated(net),
+                        plain_reversal ? std::string(was.key) : std::string()});
     ++summary.adjustments;
   }
-  return entries;
 }
-
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
                                       const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
-  // Each group is derived and diffed on its own: a small working set that stays in the cache.
+  // Each group is derived and diffed on its own: a small working set that
+  // stays in the cache. What it needs posted goes to the journal a few
+  // thousand entries at a time, as parts of one batch that stands only if
+  // every group succeeds.
   ChangeSummary summary;
-  std::vector<Entry> entries;
-  const std::vector<std::set<std::string>> groups = exchange_groups(citizens, state.exchange_partners);
-  std::size_t events = 0;
-  for (const auto& group : groups) {
-    for (const std::string& id : group) events += state.citizens.at(id).events.size();
+  const std::vector<Group> groups = exchange_groups(state, citizens);
+  const std::size_t first_position = journal_.entry_count();
+  // Room for what citizens new to the journal will need (about two entries an event), reserved
+  // once: grown part by part, the entry store would be moved again and again.
+  std::size_t new_events = 0;
+  for (const Group& group : groups) {
+    for (const CitizenMap::const_iterator& member : group) {
+      if (entries_by_citizen_.count(member->first) == 0) new_events += member->second.events.size();
+    }
   }
-  entries.reserve(events * 2);  // most events derive one or two entries
-  for (const std::set<std::string>& group : groups) {
-    std::vector<DerivedEntry> desired;
+  journal_.reserve(first_position + 2 * new_events);
+  Journal::Batch posting(journal_);
+  constexpr std::size_t part_size = 4096;
+  std::vector<Entry> entries;
+  entries.reserve(2 * part_size);
+  std::size_t handed_over = 0;
+  const auto post_part = [&] {
+    summary.entries_posted += posting.post(entries, {}, /*open_missing=*/true);
+    handed_over += entries.size();
+    entries.clear();
+  };
+  // Whose each entry handed over is, as runs (citizen, count), for entries_by_citizen_ once the batch stands.
+  std::vector<std::pair<const std::string*, std::uint32_t>> owners;
+  bool owners_known = true;
+  ParameterLookup lookup(scheme_.parameters());
+  Scratch scratch;
+  Derivation desired;
+  for (const Group& group : groups) {
     try {
-      desired = derive(state, group, clock, nullptr);
+      derive(state, group, clock, nullptr, lookup, scratch, desired);
     } catch (const Refusal& refusal) {
       if (batch == nullptr) throw;
       // Name the input row: the refused event itself if new, else the group's earliest new event.
+      const auto in_group = [&](const std::string& id) {
+        return std::any_of(group.begin(), group.end(), [&](const CitizenMap::const_iterator& m) { return m->first == id; });
+      };
       const Event* blamed = nullptr;
       for (const Event& event : batch->events) {
         if (event.id == refusal.event_id()) {
           blamed = &event;
           break;
         }
-        const bool in_group = group.count(event.citizen) != 0 || group.count(event.counterparty) != 0;
-        if (in_group && (blamed == nullptr || event.date < blamed->date)) blamed = &event;
+        if ((in_group(event.citizen) || in_group(event.counterparty)) && (blamed == nullptr || event.date < blamed->date)) {
+          blamed = &event;
+        }
       }
       if (blamed == nullptr) throw;
       const std::string message = blamed->id == refusal.event_id()
@@ -553,21 +770,34 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
                                             " would make an earlier event break a rule: " + refusal.what();
       throw Refusal(blamed->id, blamed->source + ": " + message);
     }
-    std::vector<Entry> group_entries = diff(group, std::move(desired), recorded_at, summary);
-    std::move(group_entries.begin(), group_entries.end(), std::back_inserter(entries));
-  }
-  std::vector<Account> new_accounts;
-  std::unordered_set<std::string_view> seen;
-  for (const Entry& entry : entries) {
-    for (const Posting& posting : entry.postings) {
-      if (!journal_.has_account(posting.account) && seen.insert(posting.account).second) {
-        new_accounts.push_back(Account(posting.account, posting.amount.unit()));
+    const std::size_t before = entries.size();
+    diff(group, desired, recorded_at, summary, scratch, entries);
+    for (std::size_t i = before; owners_known && i < entries.size(); ++i) {
+      const std::string_view citizen = std::string_view(entries[i].id).substr(0, entries[i].id.find('/'));
+      if (owners.empty() || *owners.back().first != citizen) {
+        const auto member = std::find_if(group.begin(), group.end(),
+                                         [&](const CitizenMap::const_iterator& m) { return m->first == citizen; });
+        if (member == group.end()) {  // a key that does not start with its citizen: leave it to index_entries_from
+          owners_known = false;
+          break;
+        }
+        owners.emplace_back(&(*member)->first, 0);
       }
+      ++owners.back().second;
     }
+    if (entries.size() >= part_size) post_part();
   }
-  const std::size_t first_position = journal_.entry_count();
-  summary.entries_posted = journal_.post_batch(std::move(entries), new_accounts);
-  index_entries_from(first_position);
+  post_part();
+  posting.commit();
+  if (owners_known && journal_.entry_count() - first_position == handed_over) {  // each entry handed over was appended
+    auto position = static_cast<std::uint32_t>(first_position);
+    for (const auto& [citizen, count] : owners) {
+      std::vector<std::uint32_t>& positions = entries_by_citizen_[*citizen];
+      for (std::uint32_t i = 0; i < count; ++i) positions.push_back(position++);
+    }
+  } else {  // some were already there (the same id and content): read the journal itself
+    index_entries_from(first_position);
+  }
   return summary;
 }
 

@@ -218,10 +218,8 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
   const Date period_end = date_from_day_number(window.end_day);
   if (!pension.state_pension_age_date) return;
   const Date due = *pension.state_pension_age_date;
-  // annuity_divisor x 52, as R9 uses it, looked up at the date due; none if it has no positive value.
-  std::optional<Decimal> divisor_weeks = parameters.number_at("annuity_divisor", due);
-  if (divisor_weeks && divisor_weeks->sign() <= 0) divisor_weeks.reset();
-  if (divisor_weeks) divisor_weeks = *divisor_weeks * Decimal(52);
+  // R9's divisor, looked up at the date due (rules/r9_settlement.hpp); none if it has no positive value.
+  const std::optional<Decimal> divisor_weeks = rules::annuity_divisor_in_weeks(parameters, due);
   pension.settled = due <= period_end && clock && due <= *clock && citizen.alive_on(due);
   if (pension.settled) {
     Decimal settled_amount;
@@ -230,14 +228,14 @@ void read_pension(const Engine& engine, const Citizen& citizen, const Window& wi
                      if (code_rule(entry.code) == "R9") settled_amount -= posting.amount;
                    });
     if (settled_amount.sign() > 0 && divisor_weeks) {
-      pension.weekly_supplement = Decimal::divide(settled_amount, *divisor_weeks, 2, RoundingMode::half_even);
+      pension.weekly_supplement = rules::weekly_supplement(settled_amount, *divisor_weeks, parameters.currency);
     }
     return;
   }
   const bool died = citizen.death_date && *citizen.death_date <= period_end;
   const Decimal& balance = statement.social_account.closing_balance;
   if (!died && balance.sign() > 0 && divisor_weeks) {
-    pension.projected_weekly_supplement = Decimal::divide(balance, *divisor_weeks, 2, RoundingMode::half_even);
+    pension.projected_weekly_supplement = rules::weekly_supplement(balance, *divisor_weeks, parameters.currency);
   }
 }
 

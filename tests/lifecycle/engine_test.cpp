@@ -258,3 +258,75 @@ TEST_CASE("the clock only moves forward, and a missing annuity divisor is named"
                        "settling citizen C1 on 2016-01-01 needs annuity_divisor, which has no positive value then", Error);
   CHECK(!no_divisor.clock());
 }
+
+namespace {
+
+// What the engine knows, apart from the journal, as text: citizens (with death and region), events in
+// sequence order, providers, the clock.
+std::string known_facts(const Engine& engine) {
+  const EngineRecord record = engine.record();
+  std::string text;
+  for (const EngineRecord::CitizenEntry& entry : record.citizens) {
+    text += entry.citizen.id + " " + format_date(entry.citizen.birth_date) + " " +
+            (entry.citizen.death_date ? format_date(*entry.citizen.death_date) : "-") + " " + entry.citizen.region + " " +
+            format_moment(entry.death_recorded_at) + "\n";
+  }
+  for (const Event& event : record.events) {
+    text += event.id + " #" + std::to_string(event.sequence) + " " + event.citizen + " " + event.corrects + "\n";
+  }
+  text += std::to_string(record.providers.size()) + " providers\n";
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("a failed import takes back every change it made, whether input errors or a rule stops it") {
+  Engine engine = reference_engine();
+  engine.import(batch_of("citizen,birth_date,death_date,region\nC1,1990-06-01,,north\nC2,1991-01-01,,\n",
+                         "id,date,citizen,kind,code,amount,counterparty,corrects\n"
+                         "E1,2024-05-31,C1,tax,income_tax,1234.55,,\n"
+                         "E2,2024-06-01,C1,volunteer,food-bank,3.00,,\n"),
+                at_second(0));
+  const std::string facts = known_facts(engine);
+  const std::string statements = all_statements(engine);
+  const std::size_t entries = engine.journal().entry_count();
+  // New citizens, a region and a death learned, a correction, exchanges: then a bad row (unknown citizen C9).
+  const std::string citizens = "citizen,birth_date,death_date,region\nC3,1980-01-01,,\nC1,1990-06-01,,south\n"
+                               "C2,1991-01-01,2025-01-01,\n";
+  const std::string changes = "id,date,citizen,kind,code,amount,counterparty,corrects\n"
+                              "E3,2024-07-01,C3,tax,income_tax,10.00,,\n"
+                              "E4,2024-05-31,C1,tax,income_tax,1000.00,,E1\n"
+                              "E5,2024-07-02,C1,exchange,bank,2.00,C3,\n"
+                              "E6,2024-07-03,C3,exchange,bank,1.00,C2,\n";
+  CHECK_THROWS_AS(engine.import(batch_of(citizens, changes + "E7,2024-07-04,C9,tax,income_tax,1.00,,\n"), at_second(1)),
+                  Error);
+  CHECK(known_facts(engine) == facts);
+  CHECK(engine.find_event("E4") == nullptr);
+  CHECK(engine.find_citizen("C3") == nullptr);
+  CHECK(engine.journal().entry_count() == entries);
+  // The same changes, stopped by a rule this time (C2 would owe 14 hours, beyond the limit of 10): after derivation began.
+  CHECK_THROWS_AS(engine.import(batch_of(citizens, changes + "E7,2024-07-04,C1,exchange,bank,14.00,C2,\n"), at_second(2)),
+                  Refusal);
+  CHECK(known_facts(engine) == facts);
+  CHECK(engine.find_event("E5") == nullptr);
+  CHECK(engine.find_event("E1") != nullptr);
+  CHECK(engine.journal().entry_count() == entries);
+  CHECK(all_statements(engine) == statements);
+  // And the changes on their own go through, as they would have on an engine that never saw the failures.
+  Engine fresh = reference_engine();
+  fresh.import(batch_of("citizen,birth_date,death_date,region\nC1,1990-06-01,,north\nC2,1991-01-01,,\n",
+                        "id,date,citizen,kind,code,amount,counterparty,corrects\n"
+                        "E1,2024-05-31,C1,tax,income_tax,1234.55,,\n"
+                        "E2,2024-06-01,C1,volunteer,food-bank,3.00,,\n"),
+               at_second(0));
+  engine.import(batch_of(citizens, changes), at_second(3));
+  fresh.import(batch_of(citizens, changes), at_second(3));
+  CHECK(known_facts(engine) == known_facts(fresh));
+  CHECK(all_statements(engine) == all_statements(fresh));
+  CHECK(engine.find_event("E4")->corrects == "E1");
+  // A copy of the engine has its own events.
+  const Engine copy = engine;
+  CHECK(copy.find_event("E6") != nullptr);
+  CHECK(copy.find_event("E6") != engine.find_event("E6"));
+  CHECK(copy.find_event("E6")->counterparty == "C2");
+}

@@ -6,8 +6,9 @@
 //   in O(log d) where d is the number of distinct days (a Fenwick tree over
 //   the sorted days).
 // - add() is O(log d) for a day already present or later than every other;
-//   a new day earlier than the latest marks the tree stale, and refresh()
-//   rebuilds it once in O(d), however many such days a batch brought.
+//   a new day earlier than the latest is set aside in O(1) and marks the
+//   tree stale, and refresh() merges the days set aside and rebuilds the
+//   tree once, in O(d + p log p) for p such days, however many a batch brought.
 // - minimum_from(day) gives the lowest balance on any day from day on, in
 //   O(log d + days after it): what a limit check needs.
 // Constraints
@@ -37,6 +38,16 @@ class DatedBalanceIndex {
       nodes_.back().day_total = detail::checked_add(nodes_.back().day_total, value);
       if (!stale_) nodes_.back().tree = detail::checked_add(nodes_.back().tree, value);  // the last node has no parent
       return;
+    }
+    if (!days_.empty() && day < days_.back()) {
+      const auto position = std::lower_bound(days_.begin(), days_.end(), day);
+      if (*position != day) {  // a new day before the latest: set aside until refresh(), with the tree
+        pending_.push_back({day, value});
+        stale_ = true;
+        // Merged early when they outnumber the days: later amounts on them then find them (amortised O(log)).
+        if (pending_.size() >= 1024 && pending_.size() >= days_.size()) merge_pending();
+        return;
+      }
     }
     const auto position = std::lower_bound(days_.begin(), days_.end(), day);
     const auto index = static_cast<std::size_t>(position - days_.begin());
@@ -69,8 +80,41 @@ class DatedBalanceIndex {
   // tree; a query on a stale one is still right, by summing day totals.
   void refresh() {
     if (!stale_) return;
+    merge_pending();
     rebuild_tree();
     stale_ = false;
+  }
+  // Puts the days set aside among the others, leaving the tree stale: O(d + p log p).
+  // Queries are right without it, but each then merges a copy.
+  void merge_pending() {
+    if (pending_.empty()) return;
+    std::sort(pending_.begin(), pending_.end(), [](const Pending& a, const Pending& b) { return a.day < b.day; });
+    std::vector<int> days;
+    std::vector<Node> nodes;
+    days.reserve(days_.size() + pending_.size());
+    nodes.reserve(days_.size() + pending_.size());
+    std::size_t i = 0;
+    for (const Pending& pending : pending_) {
+      while (i < days_.size() && days_[i] < pending.day) {
+        days.push_back(days_[i]);
+        nodes.push_back(nodes_[i++]);
+      }
+      if (i < days_.size() && days_[i] == pending.day) {  // a day already present (added before it was set aside)
+        nodes_[i].day_total = detail::checked_add(nodes_[i].day_total, pending.value);
+      } else if (!days.empty() && days.back() == pending.day) {  // the same day set aside twice
+        nodes.back().day_total = detail::checked_add(nodes.back().day_total, pending.value);
+      } else {
+        days.push_back(pending.day);
+        nodes.push_back({pending.value, 0});
+      }
+    }
+    for (; i < days_.size(); ++i) {
+      days.push_back(days_[i]);
+      nodes.push_back(nodes_[i]);
+    }
+    days_ = std::move(days);
+    nodes_ = std::move(nodes);
+    pending_.clear();
   }
   bool stale() const { return stale_; }
 
@@ -82,6 +126,7 @@ class DatedBalanceIndex {
   }
 
   Decimal balance_through(int day) const {
+    if (!pending_.empty()) return merged().balance_through(day);
     const auto count = static_cast<std::size_t>(
         std::upper_bound(days_.begin(), days_.end(), day) - days_.begin());
     return Decimal::from_coefficient(prefix_sum(count), scale_);
@@ -94,6 +139,7 @@ class DatedBalanceIndex {
     int day;
   };
   Minimum minimum_from(int day) const {
+    if (!pending_.empty()) return merged().minimum_from(day);
     auto index = static_cast<std::size_t>(std::lower_bound(days_.begin(), days_.end(), day) - days_.begin());
     detail::int128 running = prefix_sum(index);
     const bool has_day_itself = index < days_.size() && days_[index] == day;
@@ -116,6 +162,17 @@ class DatedBalanceIndex {
     detail::int128 day_total;
     detail::int128 tree;
   };
+  struct Pending {
+    int day;
+    detail::int128 value;
+  };
+
+  // A copy with the days set aside merged in (still stale: queries sum day totals).
+  DatedBalanceIndex merged() const {
+    DatedBalanceIndex copy = *this;
+    copy.merge_pending();
+    return copy;
+  }
   static std::size_t lowest_bit(std::size_t node) { return node & (~node + 1); }
 
   detail::int128 prefix_sum(std::size_t count) const {
@@ -135,6 +192,7 @@ class DatedBalanceIndex {
       node.day_total = detail::checked_scale_up(node.day_total, digits);
       node.tree = detail::checked_scale_up(node.tree, digits);
     }
+    for (Pending& pending : pending_) pending.value = detail::checked_scale_up(pending.value, digits);
     scale_ = scale;
   }
 
@@ -148,6 +206,7 @@ class DatedBalanceIndex {
 
   std::vector<int> days_;
   std::vector<Node> nodes_;
+  std::vector<Pending> pending_;  // new days before the latest, not yet among days_ (their values at scale_)
   Decimal total_;
   int scale_ = 0;
   bool stale_ = false;  // back-dated days were added since the tree was last built

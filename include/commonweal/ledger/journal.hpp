@@ -92,24 +92,62 @@ class Journal {
 
   // The same, taking the entries over instead of copying them.
   std::size_t post_batch(std::vector<Entry>&& batch, std::span<const Account> accounts_to_open = {}) {
-    const Checkpoint checkpoint = make_checkpoint();
-    entries_.reserve(entries_.size() + batch.size());
-    entry_index_.reserve(entry_index_.size() + batch.size());
-    std::size_t posted = 0;
-    try {
-      for (const Account& account : accounts_to_open) open_account(account);
-      // In chunks, so that the hashes and resolved accounts stay in the cache.
-      constexpr std::size_t chunk_size = 4096;
-      for (std::size_t first = 0; first < batch.size(); first += chunk_size) {
-        posted += post_chunk(std::span<Entry>(batch).subspan(first, std::min(chunk_size, batch.size() - first)));
-      }
-      refresh_indexes();
-    } catch (...) {
-      rollback_to(checkpoint);
-      throw;
-    }
+    Batch transaction(*this);
+    const std::size_t posted = transaction.post(batch, accounts_to_open);
+    transaction.commit();
     return posted;
   }
+
+ private:
+  struct Checkpoint {
+    std::size_t entry_count;
+    std::size_t account_count;
+    std::optional<Moment> last_recorded_at;
+  };
+
+ public:
+  // One batch posted in parts, for a writer that produces entries as it goes
+  // and should not hold them all: every part is applied when given (and then
+  // visible), but the batch stands only once commit() is called. A Batch
+  // destroyed before that (an exception in a part, or in the writer between
+  // parts) undoes every part and the accounts opened with them, as
+  // post_batch() does. Balance indexes left stale by back-dated postings are
+  // rebuilt by commit(); queries in between are right, only slower.
+  class Batch {
+   public:
+    explicit Batch(Journal& journal) : journal_(journal), checkpoint_(journal.make_checkpoint()) {}
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+    ~Batch() {
+      if (!done_) journal_.rollback_to(checkpoint_);
+    }
+
+    // Applies the entries (moved out of `entries`), opening accounts_to_open
+    // first; with open_missing, an account an entry names that is not open is
+    // opened with that posting's unit and no limit. Returns how many entries
+    // were new. A throw leaves the batch to be undone by its destructor.
+    std::size_t post(std::span<Entry> entries, std::span<const Account> accounts_to_open = {},
+                     bool open_missing = false) {
+      journal_.make_room(entries.size());
+      for (const Account& account : accounts_to_open) journal_.open_account(account);
+      // In chunks, so that the hashes and resolved accounts stay in the cache.
+      constexpr std::size_t chunk_size = 4096;
+      std::size_t posted = 0;
+      for (std::size_t first = 0; first < entries.size(); first += chunk_size) {
+        posted += journal_.post_chunk(entries.subspan(first, std::min(chunk_size, entries.size() - first)), open_missing);
+      }
+      return posted;
+    }
+    void commit() {
+      journal_.refresh_indexes();
+      done_ = true;
+    }
+
+   private:
+    Journal& journal_;
+    Checkpoint checkpoint_;
+    bool done_ = false;
+  };
 
   // Posts reversal_id: the original's postings negated, at the original's
   // effective date. An entry is reversed at most once; reversals are not reversed.
@@ -185,11 +223,6 @@ class Journal {
     std::vector<PostingRecord> postings;  // append order
     DatedBalanceIndex by_date;
   };
-  struct Checkpoint {
-    std::size_t entry_count;
-    std::size_t account_count;
-    std::optional<Moment> last_recorded_at;
-  };
 
   std::uint32_t account_position(std::string_view name) const {
     const std::uint32_t found = find_account(name);
@@ -205,15 +238,25 @@ class Journal {
     stale_accounts_.clear();
   }
 
+  // Room for count more entries. The store grows by half as much again as it
+  // needs, at least: every growth moves every entry, and capacity not yet
+  // used costs address space, not memory.
+  void make_room(std::size_t count) {
+    const std::size_t needed = entries_.size() + count;
+    if (needed > entries_.capacity()) entries_.reserve(std::max(needed + needed / 2, entries_.capacity() * 2));
+    entry_index_.reserve(needed);
+  }
+
   Checkpoint make_checkpoint() const { return {entries_.size(), accounts_.size(), last_recorded_at_}; }
 
   using AccountPositions = boost::container::small_vector<std::uint32_t, 4>;
   // Posts a chunk of a batch: ids hashed and accounts resolved first, then
   // each entry applied while the index slots and account states of the ones
   // a few places ahead are prefetched (on a large journal each is a cache miss).
-  std::size_t post_chunk(std::span<Entry> chunk) {
+  std::size_t post_chunk(std::span<Entry> chunk, bool open_missing) {
     const std::vector<std::uint64_t> id_hashes = hash_ids(chunk);
-    const ResolvedAccounts resolved = resolve_accounts(chunk);
+    ResolvedAccounts resolved = resolve_accounts(chunk);
+    if (open_missing) open_missing_accounts(chunk, resolved);
     constexpr std::size_t ahead = 8;
     std::size_t posted = 0;
     for (std::size_t i = 0; i < chunk.size(); ++i) {
@@ -288,6 +331,21 @@ class Journal {
     }
     return resolved;
   }
+  // Opens every account a posting names that resolved to none, with the posting's unit and no limit.
+  void open_missing_accounts(std::span<const Entry> chunk, ResolvedAccounts& resolved) {
+    for (std::size_t i = 0; i < chunk.size(); ++i) {
+      for (std::size_t k = resolved.first[i]; k < resolved.first[i + 1]; ++k) {
+        if (resolved.positions[k] != NameIndex::absent) continue;
+        const Posting& posting = chunk[i].postings[k - resolved.first[i]];
+        std::uint32_t position = find_account(posting.account);  // opened for an earlier posting of the chunk?
+        if (position == NameIndex::absent) {
+          position = static_cast<std::uint32_t>(accounts_.size());
+          open_account(Account(posting.account, posting.amount.unit()));
+        }
+        resolved.positions[k] = position;
+      }
+    }
+  }
   void validate(const Entry& entry, std::span<const std::uint32_t> positions) const;
   void check_limits(const Entry& entry, std::span<const std::uint32_t> positions) const;
   // The first unit whose postings in entry do not sum to zero, with that sum.
@@ -336,6 +394,7 @@ inline PostOutcome Journal::apply(Entry entry, std::uint64_t id_hash, std::span<
     const bool was_stale = state.by_date.stale();
     state.by_date.add(day, amount);
     if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(positions[i]);
+    if (state.account.lower_limit && amount.sign() < 0) state.by_date.merge_pending();  // check_limits reads it
     state.postings.push_back({entry_position, day, amount});
   }
   check_limits(entries_.back(), positions);  // on failure post() rolls back

@@ -34,7 +34,9 @@
 #include <utility>
 #include <vector>
 
+#include "commonweal/core/input_errors.hpp"
 #include "commonweal/ledger/journal.hpp"
+#include "commonweal/ledger/name_index.hpp"
 #include "commonweal/policy/scheme.hpp"
 
 namespace commonweal {
@@ -82,6 +84,11 @@ struct EngineRecord {
 class Engine {
  public:
   explicit Engine(Scheme scheme) : scheme_(std::move(scheme)) {}
+  Engine(const Engine& other);
+  Engine& operator=(const Engine& other);
+  Engine(Engine&&) noexcept = default;
+  Engine& operator=(Engine&&) noexcept = default;
+  ~Engine() = default;
 
   // An engine holding exactly what `record` holds, under `scheme` (the one
   // the entries were derived with): nothing is derived or posted. Throws
@@ -148,19 +155,39 @@ class Engine {
     std::vector<Event> events;  // import order
     Moment death_recorded_at;   // when the death date was learned, if there is one
   };
+  // Where an event is kept: its citizen's record (map nodes do not move) and its place there.
+  struct EventRef {
+    CitizenRecord* citizen;
+    std::uint32_t index;
+    const Event& event() const { return citizen->events[index]; }
+  };
   struct State {
     std::map<std::string, CitizenRecord> citizens;
-    std::unordered_map<std::string, std::string> event_citizen;  // event id -> citizen id
+    std::vector<EventRef> event_refs;  // every event, in sequence order
+    NameIndex event_index;             // event id -> position in event_refs
     std::unordered_map<std::string, std::string> corrected_by;   // event id -> id of the event correcting it
     std::unordered_map<std::string, std::vector<std::string>> exchange_partners;  // both ways
     ProviderRegistry providers;
     std::uint64_t next_sequence = 1;
   };
 
-  std::vector<DerivedEntry> derive(const State& state, const std::set<std::string>& citizens,
-                                   const std::optional<Date>& clock, std::vector<Explanation>* explanations) const;
-  std::vector<Entry> diff(const std::set<std::string>& citizens, std::vector<DerivedEntry>&& desired,
-                          Moment recorded_at, ChangeSummary& summary) const;
+  using CitizenMap = std::map<std::string, CitizenRecord>;
+  // Citizens derived together (those who exchange hours, and so on), in id order.
+  using Group = std::vector<CitizenMap::const_iterator>;
+  struct Scratch;  // buffers reused from one group to the next (engine.cpp)
+
+  struct Undo;  // what an import changed in state_, to take back if it fails (engine.cpp)
+  void import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
+                     std::set<std::string>& affected, Undo& undo);
+  void take_back(Undo& undo);
+  std::uint32_t find_event_position(std::string_view id) const;
+  static std::vector<Group> exchange_groups(const State& state, const std::set<std::string>& citizens);
+  void derive(const State& state, const Group& group, const std::optional<Date>& clock,
+              std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
+              Derivation& out) const;
+  // Appends to `out` what the journal needs so that it holds `desired` for the group.
+  void diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
+            Scratch& scratch, std::vector<Entry>& out) const;
   // citizens: those whose lives changed; their exchange partners are added.
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
                                 const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);

@@ -16,9 +16,16 @@
 //   Error(ErrorCode::refused) naming the event; the engine then changes nothing.
 #pragma once
 
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "commonweal/budgets/provider_registry.hpp"
@@ -38,12 +45,89 @@ struct CitizenState {
   Decimal weekly_supplement;
 };
 
+// Text a rule writes into a derivation: up to five pieces, none owned (views
+// of the event, the citizen, literals). Emitting copies the pieces into the
+// derivation's one text buffer, so a derived entry allocates nothing.
+class Text {
+ public:
+  Text(std::string_view text) : parts_{text}, count_(1) {}  // NOLINT: implicit on purpose
+  Text(const std::string& text) : Text(std::string_view(text)) {}
+  Text(const char* text) : Text(std::string_view(text)) {}
+  Text(std::initializer_list<std::string_view> parts) : count_(parts.size()) {
+    if (count_ > max_parts) throw Error(ErrorCode::invalid_argument, "a rule's text has more than five pieces");
+    std::copy_n(parts.begin(), count_, parts_.begin());
+  }
+  Text(const accounts::NameParts& name) : parts_{name.first, name.second, name.third, name.fourth}, count_(4) {}
+
+  std::size_t size() const {
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < count_; ++i) total += parts_[i].size();
+    return total;
+  }
+  void append_to(std::string& out) const {
+    for (std::size_t i = 0; i < count_; ++i) out.append(parts_[i]);
+  }
+  // Writes the text at `out`, which has room for size() characters.
+  void copy_to(char* out) const {
+    for (std::size_t i = 0; i < count_; ++i) out = std::copy(parts_[i].begin(), parts_[i].end(), out);
+  }
+  std::string str() const {
+    std::string text;
+    text.reserve(size());
+    append_to(text);
+    return text;
+  }
+
+ private:
+  static constexpr std::size_t max_parts = 5;
+  std::array<std::string_view, max_parts> parts_{};
+  std::size_t count_ = 0;
+};
+
+// A stretch of Derivation::text.
+struct TextRef {
+  std::uint32_t offset = 0;
+  std::uint32_t size = 0;
+};
+
+struct DerivedPosting {
+  TextRef account;
+  Amount amount;
+};
+
 struct DerivedEntry {
-  std::string key;      // stable across re-derivations: "C1/E1/R1", "C1/R8/2024-25"; the citizen comes first
+  TextRef key;   // stable across re-derivations: "C1/E1/R1", "C1/R8/2024-25"; the citizen comes first
   Date date;
-  std::string code;     // what the statement groups by: "R1:income_tax", "R8"
-  std::string memo;
-  std::vector<Posting> postings;
+  TextRef code;  // what the statement groups by: "R1:income_tax", "R8"
+  TextRef memo;
+  std::uint32_t first_posting = 0;  // in Derivation::postings
+  std::uint32_t posting_count = 0;
+};
+
+// What a derivation emits, in order: entries whose texts share one buffer
+// and whose postings share one vector (nothing is allocated per entry).
+struct Derivation {
+  std::string text;
+  std::vector<DerivedEntry> entries;
+  std::vector<DerivedPosting> postings;
+
+  std::string_view view(TextRef ref) const { return std::string_view(text).substr(ref.offset, ref.size); }
+  std::span<const DerivedPosting> postings_of(const DerivedEntry& entry) const {
+    return std::span<const DerivedPosting>(postings).subspan(entry.first_posting, entry.posting_count);
+  }
+  TextRef write(const Text& piece) {
+    const std::size_t offset = text.size();
+    const std::size_t size = piece.size();
+    if (offset + size > UINT32_MAX) throw Error(ErrorCode::overflow, "a derivation's text passed 4 GiB");
+    text.resize(offset + size);  // one size check and a copy per piece, instead of an append per piece
+    piece.copy_to(text.data() + offset);
+    return {static_cast<std::uint32_t>(offset), static_cast<std::uint32_t>(size)};
+  }
+  void clear() {
+    text.clear();
+    entries.clear();
+    postings.clear();
+  }
 };
 
 // Why an entry has the amounts it has: the rule, inputs, parameters and roundings.
@@ -62,11 +146,50 @@ class CitizenStates {
   virtual CitizenState* find(std::string_view citizen_id) = 0;
 };
 
+// Parameters by name, remembered: rules look the same few names up for
+// every event ("contribution_share." + the tax code), so each name is found
+// in the set once and then by one hash.
+class ParameterLookup {
+ public:
+  explicit ParameterLookup(const ParameterSet& parameters) : parameters_(parameters) {}
+  const ParameterSet& parameters() const { return parameters_; }
+
+  const Parameter* find(const Text& name) {
+    name_.clear();
+    name.append_to(name_);
+    const auto found = cache_.find(std::string_view(name_));
+    if (found != cache_.end()) return found->second;
+    const Parameter* parameter = parameters_.find(name_);
+    cache_.emplace(name_, parameter);
+    return parameter;
+  }
+  // The name last found, as text (for explanations).
+  const std::string& last_name() const { return name_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  const ParameterSet& parameters_;
+  std::string name_;
+  std::unordered_map<std::string, const Parameter*, Hash, std::equal_to<>> cache_;
+};
+
 class RuleContext {
  public:
+  // lookup: a cache of parameters shared between contexts of the same scheme, or none (the context keeps its own).
   RuleContext(const ParameterSet& parameters, const ProviderRegistry& providers, CitizenStates& states,
-              std::vector<DerivedEntry>& out, std::vector<Explanation>* explanations)
-      : parameters_(parameters), providers_(providers), states_(states), out_(out), explanations_(explanations) {}
+              Derivation& out, std::vector<Explanation>* explanations, ParameterLookup* lookup = nullptr)
+      : parameters_(parameters),
+        providers_(providers),
+        states_(states),
+        out_(out),
+        explanations_(explanations),
+        own_lookup_(parameters),
+        lookup_(lookup != nullptr && &lookup->parameters() == &parameters ? lookup : &own_lookup_) {}
+  RuleContext(const RuleContext&) = delete;
+  RuleContext& operator=(const RuleContext&) = delete;
 
   const ParameterSet& parameters() const { return parameters_; }
   const ProviderRegistry& providers() const { return providers_; }
@@ -75,33 +198,40 @@ class RuleContext {
   bool explaining() const { return explanations_ != nullptr; }
 
   // Starts the explanation of the entry about to be emitted under key (a no-op unless explaining).
-  void begin(std::string_view key, std::string_view rule) {
-    if (explanations_) explanations_->push_back({std::string(key), std::string(rule), {}, {}, {}});
+  void begin(const Text& key, std::string_view rule) {
+    if (explanations_) explanations_->push_back({key.str(), std::string(rule), {}, {}, {}});
   }
+  // Only when explaining() (callers check first, so that the text is not built for nothing).
   void note_input(const std::string& text) {
     if (explanations_ && !explanations_->empty()) explanations_->back().inputs.push_back(text);
   }
 
-  // A parameter's value at day, recorded for the explanation; none if it has no value then.
-  std::optional<ParameterValue> lookup(const std::string& name, const Date& day) {
-    const Parameter* parameter = parameters_.find(name);
+  // The parameter's entry in force on day, recorded for the explanation; nullptr if it has none then.
+  const DatedValue* parameter_entry(const Text& name, const Date& day) {
+    const Parameter* parameter = lookup_->find(name);
     const DatedValue* entry = parameter ? parameter->entry_at(day) : nullptr;
     if (explanations_ && !explanations_->empty()) {
       explanations_->back().parameters.push_back(
-          name + " = " + (entry && entry->value ? entry->value->text : std::string("none")) +
+          lookup_->last_name() + " = " + (entry && entry->value ? entry->value->text : std::string("none")) +
           (entry ? " (from " + format_date(entry->from) + ")" : " (no value on " + format_date(day) + ")"));
     }
+    return entry;
+  }
+  // A parameter's value at day, recorded for the explanation; none if it has no value then.
+  std::optional<ParameterValue> lookup(const Text& name, const Date& day) {
+    const DatedValue* entry = parameter_entry(name, day);
     if (entry == nullptr) return std::nullopt;
     return entry->value;
   }
-  std::optional<Decimal> number(const std::string& name, const Date& day) {
-    const auto value = lookup(name, day);
-    if (!value || value->kind != ParameterValue::Kind::number) return std::nullopt;
-    return value->number;
+  std::optional<Decimal> number(const Text& name, const Date& day) {
+    const DatedValue* entry = parameter_entry(name, day);
+    if (entry == nullptr || !entry->value || entry->value->kind != ParameterValue::Kind::number) return std::nullopt;
+    return entry->value->number;
   }
-  bool flag(const std::string& name, const Date& day) {
-    const auto value = lookup(name, day);
-    return value && value->kind == ParameterValue::Kind::boolean && value->boolean;
+  bool flag(const Text& name, const Date& day) {
+    const DatedValue* entry = parameter_entry(name, day);
+    return entry != nullptr && entry->value && entry->value->kind == ParameterValue::Kind::boolean &&
+           entry->value->boolean;
   }
 
   // The places rules round: a product or a quotient, computed exactly, then
@@ -117,16 +247,28 @@ class RuleContext {
     return result;
   }
 
-  void emit(DerivedEntry entry) { out_.push_back(std::move(entry)); }
+  struct PostingText {
+    Text account;
+    Amount amount;
+  };
+  // An entry with the given postings.
+  void emit(const Text& key, const Date& day, const Text& code, const Text& memo, std::span<const PostingText> postings) {
+    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
+                       static_cast<std::uint32_t>(out_.postings.size()), static_cast<std::uint32_t>(postings.size())};
+    for (const PostingText& posting : postings) out_.postings.push_back({out_.write(posting.account), posting.amount});
+    out_.entries.push_back(entry);
+  }
 
   // A two-posting entry: amount to `to`, from `from`.
-  void emit_transfer(std::string key, const Date& day, std::string code, std::string memo,
-                     std::string to, std::string from, const Decimal& amount, Unit unit) {
-    DerivedEntry entry{std::move(key), day, std::move(code), std::move(memo), {}};
-    entry.postings.reserve(2);
-    entry.postings.push_back({std::move(to), Amount(amount, unit)});
-    entry.postings.push_back({std::move(from), Amount(-amount, unit)});
-    out_.push_back(std::move(entry));
+  void emit_transfer(const Text& key, const Date& day, const Text& code, const Text& memo, const Text& to,
+                     const Text& from, const Decimal& amount, Unit unit) {
+    const Amount credit(amount, unit);
+    const Amount debit = -credit;
+    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
+                       static_cast<std::uint32_t>(out_.postings.size()), 2};
+    out_.postings.push_back({out_.write(to), credit});
+    out_.postings.push_back({out_.write(from), debit});
+    out_.entries.push_back(entry);
   }
 
  private:
@@ -149,16 +291,14 @@ class RuleContext {
   const ParameterSet& parameters_;
   const ProviderRegistry& providers_;
   CitizenStates& states_;
-  std::vector<DerivedEntry>& out_;
+  Derivation& out_;
   std::vector<Explanation>* explanations_;
+  ParameterLookup own_lookup_;
+  ParameterLookup* lookup_;
 };
 
-inline std::string event_key(const Event& event, std::string_view rule) {
-  std::string key;
-  key.reserve(event.citizen.size() + event.id.size() + rule.size() + 2);
-  key.append(event.citizen).append("/").append(event.id).append("/").append(rule);
-  return key;
-}
+// "<citizen>/<event id>/<rule>": the key of an entry an event derives.
+inline Text event_key(const Event& event, std::string_view rule) { return Text{event.citizen, "/", event.id, "/", rule}; }
 
 // A rule's refusal of one event; the engine names the input row behind it.
 class Refusal : public Error {

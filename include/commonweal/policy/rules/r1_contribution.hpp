@@ -22,26 +22,30 @@ class Contribution final : public EventRule {
     const std::string& id = event.citizen;
     if (event.amount.is_zero()) return;
     context.begin(event_key(event, "R1.memo"), "R1");
-    context.emit_transfer(event_key(event, "R1.memo"), event.date, "R1.memo:" + event.code, event.id,
-                          accounts::memo_citizen(id, "taxes"), accounts::memo_total("taxes", event.code),
+    context.emit_transfer(event_key(event, "R1.memo"), event.date, {"R1.memo:", event.code}, event.id,
+                          accounts::parts::memo_citizen(id, "taxes"), accounts::parts::memo_total("taxes", event.code),
                           event.amount, currency);
     if (event.code == "care_levy") {
       context.begin(event_key(event, "R1.care"), "R1");
-      context.note_input("care levy paid " + event.amount.to_string() + ": all of it goes to the care pot");
-      context.emit_transfer(event_key(event, "R1.care"), event.date, "R1.care", event.id, accounts::care(id),
-                            std::string(accounts::fund_care), event.amount, currency);
+      if (context.explaining()) {
+        context.note_input("care levy paid " + event.amount.to_string() + ": all of it goes to the care pot");
+      }
+      context.emit_transfer(event_key(event, "R1.care"), event.date, "R1.care", event.id, accounts::parts::care(id),
+                            accounts::fund_care, event.amount, currency);
       state.care += event.amount;
       return;
     }
     if (state.settled) return;
     context.begin(event_key(event, "R1"), "R1");
-    context.note_input("tax " + event.code + " paid " + event.amount.to_string() + " on " + format_date(event.date));
-    const auto share = context.number("contribution_share." + event.code, event.date);
+    if (context.explaining()) {
+      context.note_input("tax " + event.code + " paid " + event.amount.to_string() + " on " + format_date(event.date));
+    }
+    const auto share = context.number({"contribution_share.", event.code}, event.date);
     if (!share) return;
     const Decimal credit = context.multiply(*share, event.amount, currency.scale(), RoundingMode::half_even);
     if (credit.is_zero()) return;
-    context.emit_transfer(event_key(event, "R1"), event.date, "R1:" + event.code, event.id, accounts::social(id),
-                          std::string(accounts::fund_social), credit, currency);
+    context.emit_transfer(event_key(event, "R1"), event.date, {"R1:", event.code}, event.id, accounts::parts::social(id),
+                          accounts::fund_social, credit, currency);
     state.social += credit;
   }
 };

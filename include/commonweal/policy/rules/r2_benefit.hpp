@@ -19,16 +19,18 @@ class Benefit final : public EventRule {
     if (event.amount.is_zero()) return;
     const std::string& id = event.citizen;
     context.begin(event_key(event, "R2"), "R2");
-    context.note_input("benefit " + event.code + " received " + event.amount.to_string() + " on " +
-                       format_date(event.date) + (state.settled ? " (account settled)" : ""));
-    if (!state.settled && context.flag("debitable." + event.code, event.date)) {
-      context.emit_transfer(event_key(event, "R2"), event.date, "R2:" + event.code, event.id,
-                            std::string(accounts::fund_social), accounts::social(id), event.amount, context.currency());
+    if (context.explaining()) {
+      context.note_input("benefit " + event.code + " received " + event.amount.to_string() + " on " +
+                         format_date(event.date) + (state.settled ? " (account settled)" : ""));
+    }
+    if (!state.settled && context.flag({"debitable.", event.code}, event.date)) {
+      context.emit_transfer(event_key(event, "R2"), event.date, {"R2:", event.code}, event.id, accounts::fund_social,
+                            accounts::parts::social(id), event.amount, context.currency());
       state.social -= event.amount;
       return;
     }
-    context.emit_transfer(event_key(event, "R2"), event.date, "R2.memo:" + event.code, event.id,
-                          accounts::memo_citizen(id, "benefits"), accounts::memo_total("benefits", event.code),
+    context.emit_transfer(event_key(event, "R2"), event.date, {"R2.memo:", event.code}, event.id,
+                          accounts::parts::memo_citizen(id, "benefits"), accounts::parts::memo_total("benefits", event.code),
                           event.amount, context.currency());
   }
 };

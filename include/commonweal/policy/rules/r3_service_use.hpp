@@ -18,18 +18,20 @@ class ServiceUse final : public EventRule {
     if (event.amount.is_zero()) return;
     const std::string& id = event.citizen;
     context.begin(event_key(event, "R3.memo"), "R3");
-    context.emit_transfer(event_key(event, "R3.memo"), event.date, "R3.memo:" + event.code, event.id,
-                          accounts::memo_citizen(id, "services"), accounts::memo_total("services", event.code),
+    context.emit_transfer(event_key(event, "R3.memo"), event.date, {"R3.memo:", event.code}, event.id,
+                          accounts::parts::memo_citizen(id, "services"), accounts::parts::memo_total("services", event.code),
                           event.amount, context.currency());
     if (state.settled) return;
     context.begin(event_key(event, "R3"), "R3");
-    context.note_input("service " + event.code + " costing " + event.amount.to_string() + " on " + format_date(event.date));
-    const auto rate = context.number("copayment_rate." + event.code, event.date);
+    if (context.explaining()) {
+      context.note_input("service " + event.code + " costing " + event.amount.to_string() + " on " + format_date(event.date));
+    }
+    const auto rate = context.number({"copayment_rate.", event.code}, event.date);
     if (!rate || rate->sign() <= 0) return;
     const Decimal copayment = context.multiply(*rate, event.amount, context.currency().scale(), RoundingMode::half_even);
     if (copayment.is_zero()) return;
-    context.emit_transfer(event_key(event, "R3"), event.date, "R3:" + event.code, event.id,
-                          std::string(accounts::fund_social), accounts::social(id), copayment, context.currency());
+    context.emit_transfer(event_key(event, "R3"), event.date, {"R3:", event.code}, event.id, accounts::fund_social,
+                          accounts::parts::social(id), copayment, context.currency());
     state.social -= copayment;
   }
 };

@@ -30,25 +30,28 @@ class Volunteering final : public EventRule {
     const std::string& id = event.citizen;
     const Unit currency = context.currency();
     context.begin(event_key(event, "R4"), "R4");
-    context.note_input("volunteered " + event.amount.to_string() + " hours for " + event.code + " on " +
-                       format_date(event.date));
+    if (context.explaining()) {
+      context.note_input("volunteered " + event.amount.to_string() + " hours for " + event.code + " on " +
+                         format_date(event.date));
+    }
     const Decimal hours = hours_rounded_to_step(event.amount, event.date, context);
     if (hours.is_zero()) return;
-    context.emit_transfer(event_key(event, "R4"), event.date, "R4:" + event.code, event.id, accounts::time(id),
-                          accounts::organisation(event.code), hours, Unit::hour());
+    context.emit_transfer(event_key(event, "R4"), event.date, {"R4:", event.code}, event.id, accounts::parts::time(id),
+                          accounts::parts::organisation(event.code), hours, Unit::hour());
     state.time += hours;
     const Decimal rate = context.number("valuation_rate_per_hour", event.date).value_or(Decimal());
     const Decimal value = context.multiply(hours, rate, currency.scale(), RoundingMode::half_even);
     if (value.is_zero()) return;
-    context.emit_transfer(event_key(event, "R4.value"), event.date, "R4.value:" + event.code, event.id,
-                          accounts::memo_citizen(id, "volunteering"), accounts::memo_total("volunteering", event.code),
+    context.emit_transfer(event_key(event, "R4.value"), event.date, {"R4.value:", event.code}, event.id,
+                          accounts::parts::memo_citizen(id, "volunteering"),
+                          accounts::parts::memo_total("volunteering", event.code),
                           value, currency);
     if (state.settled) return;
     const Decimal share = context.number("social_credit_share", event.date).value_or(Decimal());
     const Decimal credit = context.multiply(value, share, currency.scale(), RoundingMode::half_even);
     if (credit.sign() <= 0) return;
-    context.emit_transfer(event_key(event, "R4.credit"), event.date, "R4.credit:" + event.code, event.id,
-                          accounts::social(id), std::string(accounts::fund_social), credit, currency);
+    context.emit_transfer(event_key(event, "R4.credit"), event.date, {"R4.credit:", event.code}, event.id,
+                          accounts::parts::social(id), accounts::fund_social, credit, currency);
     state.social += credit;
   }
 };

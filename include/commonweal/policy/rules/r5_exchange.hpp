@@ -21,8 +21,10 @@ class Exchange final : public EventRule {
     CitizenState* payer = context.states().find(event.counterparty);
     if (payer == nullptr) refuse(event, "the counterparty " + event.counterparty + " is not a known citizen");
     context.begin(event_key(event, "R5"), "R5");
-    context.note_input(event.citizen + " gave " + event.amount.to_string() + " hours to " + event.counterparty +
-                       " through " + event.code + " on " + format_date(event.date));
+    if (context.explaining()) {
+      context.note_input(event.citizen + " gave " + event.amount.to_string() + " hours to " + event.counterparty +
+                         " through " + event.code + " on " + format_date(event.date));
+    }
     const Decimal hours = hours_rounded_to_step(event.amount, event.date, context);
     if (hours.is_zero()) return;
     const Decimal limit = context.number("time_credit_limit", event.date).value_or(Decimal());
@@ -31,8 +33,9 @@ class Exchange final : public EventRule {
       refuse(event, event.counterparty + " would have " + payer_after.rounded(2, RoundingMode::down).to_string() +
                         " hours, below the credit limit of " + (-limit).rounded(2, RoundingMode::down).to_string());
     }
-    context.emit_transfer(event_key(event, "R5"), event.date, "R5:" + event.code, event.id,
-                          accounts::time(event.citizen), accounts::time(event.counterparty), hours, Unit::hour());
+    context.emit_transfer(event_key(event, "R5"), event.date, {"R5:", event.code}, event.id,
+                          accounts::parts::time(event.citizen), accounts::parts::time(event.counterparty), hours,
+                          Unit::hour());
     state.time += hours;
     payer->time -= hours;
   }

@@ -7,6 +7,8 @@
 // refused. No rounding.
 #pragma once
 
+#include <boost/container/static_vector.hpp>
+
 #include "commonweal/policy/rule.hpp"
 
 namespace commonweal::rules {
@@ -20,17 +22,20 @@ class PersonalBudget final : public EventRule {
     const std::string& id = event.citizen;
     const Unit currency = context.currency();
     context.begin(event_key(event, "R6"), "R6");
-    context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
-                       " on " + format_date(event.date));
+    if (context.explaining()) {
+      context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
+                         " on " + format_date(event.date));
+    }
     if (event.kind == EventKind::budget_grant) {
-      context.emit_transfer(event_key(event, "R6"), event.date, "R6.grant:" + event.code, event.id,
-                            accounts::budget_council(id), accounts::council(event.code), event.amount, currency);
+      context.emit_transfer(event_key(event, "R6"), event.date, {"R6.grant:", event.code}, event.id,
+                            accounts::parts::budget_council(id), accounts::parts::council(event.code), event.amount,
+                            currency);
       state.budget_council += event.amount;
       return;
     }
     if (event.kind == EventKind::budget_topup) {
-      context.emit_transfer(event_key(event, "R6"), event.date, "R6.topup:" + event.code, event.id,
-                            accounts::budget_own(id), std::string(accounts::world), event.amount, currency);
+      context.emit_transfer(event_key(event, "R6"), event.date, {"R6.topup:", event.code}, event.id,
+                            accounts::parts::budget_own(id), accounts::world, event.amount, currency);
       state.budget_own += event.amount;
       return;
     }
@@ -47,11 +52,14 @@ class PersonalBudget final : public EventRule {
     const Decimal from_council = event.amount < state.budget_council ? event.amount : state.budget_council;
     const Decimal from_own = event.amount - from_council;
     const Unit currency = context.currency();
-    DerivedEntry entry{event_key(event, "R6"), event.date, "R6.spend:" + event.code, event.id, {}};
-    entry.postings.push_back({accounts::provider(event.counterparty), Amount(event.amount, currency)});
-    if (!from_council.is_zero()) entry.postings.push_back({accounts::budget_council(event.citizen), Amount(-from_council, currency)});
-    if (!from_own.is_zero()) entry.postings.push_back({accounts::budget_own(event.citizen), Amount(-from_own, currency)});
-    context.emit(std::move(entry));
+    boost::container::static_vector<RuleContext::PostingText, 3> postings;
+    postings.push_back({accounts::parts::provider(event.counterparty), Amount(event.amount, currency)});
+    if (!from_council.is_zero()) {
+      postings.push_back({accounts::parts::budget_council(event.citizen), Amount(-from_council, currency)});
+    }
+    if (!from_own.is_zero()) postings.push_back({accounts::parts::budget_own(event.citizen), Amount(-from_own, currency)});
+    context.emit(event_key(event, "R6"), event.date, {"R6.spend:", event.code}, event.id,
+                 std::span<const RuleContext::PostingText>(postings.data(), postings.size()));
     state.budget_council -= from_council;
     state.budget_own -= from_own;
   }

@@ -19,11 +19,13 @@ class LearningAccount final : public EventRule {
     const std::string& id = event.citizen;
     const Unit currency = context.currency();
     context.begin(event_key(event, "R7"), "R7");
-    context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
-                       " on " + format_date(event.date));
+    if (context.explaining()) {
+      context.note_input(std::string(to_string(event.kind)) + " " + event.code + " " + event.amount.to_string() +
+                         " on " + format_date(event.date));
+    }
     if (event.kind == EventKind::learning_grant) {
-      context.emit_transfer(event_key(event, "R7"), event.date, "R7.grant:" + event.code, event.id,
-                            accounts::learning(id), std::string(accounts::fund_learning), event.amount, currency);
+      context.emit_transfer(event_key(event, "R7"), event.date, {"R7.grant:", event.code}, event.id,
+                            accounts::parts::learning(id), accounts::fund_learning, event.amount, currency);
       state.learning += event.amount;
       return;
     }
@@ -34,8 +36,9 @@ class LearningAccount final : public EventRule {
       refuse(event, "the learning account holds " + state.learning.to_string() + ", less than " + event.amount.to_string() +
                         " to pay provider " + event.counterparty);
     }
-    context.emit_transfer(event_key(event, "R7"), event.date, "R7.spend:" + event.code, event.id,
-                          accounts::provider(event.counterparty), accounts::learning(id), event.amount, currency);
+    context.emit_transfer(event_key(event, "R7"), event.date, {"R7.spend:", event.code}, event.id,
+                          accounts::parts::provider(event.counterparty), accounts::parts::learning(id), event.amount,
+                          currency);
     state.learning -= event.amount;
   }
 };

@@ -30,19 +30,24 @@ class Indexation final : public ScheduledRule {
 
   void apply(const ScheduledOperation& operation, CitizenState& state, RuleContext& context) const override {
     if (state.settled) return;
+    // Nothing to index (the years before a citizen's first event): skip the lookups unless explaining them.
+    if (state.social.is_zero() && !context.explaining()) return;
     const TaxYear year = TaxYear::containing(operation.date, context.parameters().tax_year_start);
     const std::string& id = state.citizen->id;
-    const std::string key = id + "/R8/" + year.label();
+    const std::string label = year.label();
+    const Text key{id, "/R8/", label};
     const Decimal balance = state.social;
     context.begin(key, "R8");
-    context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() + " at the end of " +
-                       format_date(operation.date));
+    if (context.explaining()) {
+      context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() + " at the end of " +
+                         format_date(operation.date));
+    }
     const Decimal rate = context.number("indexation_rate", year.first_day()).value_or(Decimal());
     if (balance.sign() < 0 && !context.flag("index_deficits", year.first_day())) return;
     const Decimal amount = context.multiply(balance, rate, context.currency().scale(), RoundingMode::half_even);
     if (amount.is_zero()) return;
-    context.emit_transfer(key, operation.date, "R8", "indexation " + year.label(), accounts::social(id),
-                          std::string(accounts::fund_social), amount, context.currency());
+    context.emit_transfer(key, operation.date, "R8", {"indexation ", label}, accounts::parts::social(id),
+                          accounts::fund_social, amount, context.currency());
     state.social += amount;
   }
 };

@@ -28,6 +28,29 @@ inline std::optional<Date> state_pension_age_date(const Citizen& citizen, const 
   return date_reaching_age(citizen.birth_date, static_cast<int>(age->coefficient() / detail::pow10_int128[age->scale()]));
 }
 
+// R9's weekly supplement, in one place for the rule and for the statement's
+// projection (statement.cpp): the balance settled divided by annuity_divisor
+// x 52, with the divisor in force on the day due, rounded half-even to the
+// currency's smallest unit.
+inline constexpr int weeks_in_a_year = 52;
+
+// annuity_divisor x 52 in force on day; none if annuity_divisor has no positive value then.
+inline std::optional<Decimal> annuity_divisor_in_weeks(const std::optional<Decimal>& annuity_divisor) {
+  if (!annuity_divisor || annuity_divisor->sign() <= 0) return std::nullopt;
+  return *annuity_divisor * Decimal(weeks_in_a_year);
+}
+inline std::optional<Decimal> annuity_divisor_in_weeks(const ParameterSet& parameters, const Date& day) {
+  return annuity_divisor_in_weeks(parameters.number_at("annuity_divisor", day));
+}
+
+// The weekly supplement a balance pays; with a context, the rounding is recorded for explanations.
+inline Decimal weekly_supplement(const Decimal& balance, const Decimal& divisor_in_weeks, Unit currency,
+                                 RuleContext* context = nullptr) {
+  constexpr RoundingMode mode = RoundingMode::half_even;
+  return context != nullptr ? context->divide(balance, divisor_in_weeks, currency.scale(), mode)
+                            : Decimal::divide(balance, divisor_in_weeks, currency.scale(), mode);
+}
+
 class Settlement final : public ScheduledRule {
  public:
   std::string_view name() const override { return "R9"; }
@@ -41,25 +64,27 @@ class Settlement final : public ScheduledRule {
 
   void apply(const ScheduledOperation& operation, CitizenState& state, RuleContext& context) const override {
     const std::string& id = state.citizen->id;
-    const std::string key = id + "/R9";
+    const Text key{id, "/R9"};
     const Decimal balance = state.social;
     const Unit currency = context.currency();
     state.settled = true;
     context.begin(key, "R9");
-    context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() +
-                       " at state pension age, " + format_date(operation.date));
+    if (context.explaining()) {
+      context.note_input("social balance " + balance.rounded(2, RoundingMode::down).to_string() +
+                         " at state pension age, " + format_date(operation.date));
+    }
     if (balance.sign() > 0) {
-      const auto divisor = context.number("annuity_divisor", operation.date);
-      if (!divisor || divisor->sign() <= 0) {
+      const auto divisor_in_weeks = annuity_divisor_in_weeks(context.number("annuity_divisor", operation.date));
+      if (!divisor_in_weeks) {
         throw Error(ErrorCode::invalid_input, "settling citizen " + id + " on " + format_date(operation.date) +
                                                   " needs annuity_divisor, which has no positive value then");
       }
-      state.weekly_supplement = context.divide(balance, *divisor * Decimal(52), currency.scale(), RoundingMode::half_even);
-      context.emit_transfer(key, operation.date, "R9", "settled into the pension", std::string(accounts::fund_pension),
-                            accounts::social(id), balance, currency);
+      state.weekly_supplement = weekly_supplement(balance, *divisor_in_weeks, currency, &context);
+      context.emit_transfer(key, operation.date, "R9", "settled into the pension", accounts::fund_pension,
+                            accounts::parts::social(id), balance, currency);
     } else if (balance.sign() < 0) {
-      context.emit_transfer(key, operation.date, "R9", "deficit written off", accounts::social(id),
-                            std::string(accounts::fund_writeoff), -balance, currency);
+      context.emit_transfer(key, operation.date, "R9", "deficit written off", accounts::parts::social(id),
+                            accounts::fund_writeoff, -balance, currency);
     }
     state.social = Decimal();
   }
