@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <tuple>
 #include <set>
 #include <sstream>
 #include <unordered_map>
@@ -236,7 +237,7 @@ struct LedgerStore::Impl {
     db.execute("PRAGMA journal_mode = WAL");
     db.execute("PRAGMA synchronous = NORMAL");
     db.execute("PRAGMA foreign_keys = ON");
-    db.execute("PRAGMA cache_size = -262144");  // 256 MiB
+    db.execute("PRAGMA cache_size = -1048576");  // up to 1 GiB of pages, used only as a large import needs it
     db.execute("PRAGMA temp_store = MEMORY");
   }
 
@@ -499,6 +500,14 @@ struct LedgerStore::Impl {
       }
       Sha256 sha;
       std::string date_text;
+      struct PostingRow {
+        std::int64_t account_id, entry_position, line, amount_minor;
+        bool operator<(const PostingRow& other) const {
+          return std::tie(account_id, entry_position, line) < std::tie(other.account_id, other.entry_position, other.line);
+        }
+      };
+      std::vector<PostingRow> postings;
+      postings.reserve((all.size() - first) * 2);
       for (std::size_t index = first; index < all.size(); ++index) {
         const Entry& entry = all[index];
         const auto position = static_cast<std::int64_t>(index + 1);
@@ -507,12 +516,16 @@ struct LedgerStore::Impl {
         insert_entry.bind(1, position).bind(2, entry.id).bind(3, op.id).bind(4, date_text).bind(5, entry.code);
         insert_entry.bind(6, entry.memo).bind(7, entry.reverses).bind_blob(8, previous.data(), static_cast<int>(previous.size()));
         insert_entry.run();
-        int line = 0;
+        std::int64_t line = 0;
         for (const Posting& posting : entry.postings) {
-          insert_posting.bind(1, position).bind(2, ++line);
-          insert_posting.bind(3, account_id(posting.account, posting.amount.unit())).bind(4, to_minor(posting.amount));
-          insert_posting.run();
+          postings.push_back({account_id(posting.account, posting.amount.unit()), position, ++line, to_minor(posting.amount)});
         }
+      }
+      // Postings are stored by account: inserted in that order, each lands next to the one before.
+      std::sort(postings.begin(), postings.end());
+      for (const PostingRow& row : postings) {
+        insert_posting.bind(1, row.entry_position).bind(2, row.line).bind(3, row.account_id).bind(4, row.amount_minor);
+        insert_posting.run();
       }
       op.entry_count = static_cast<std::int64_t>(all.size());
       op.entries_head = all.empty() ? std::string() : to_hex(previous);

@@ -315,3 +315,27 @@ def test_init_refuses_an_existing_ledger_or_stale_anchors(ledger, tmp_path):
     assert result.returncode == 2
     assert result.stderr.startswith("commonweal: bad.yaml:4: ")
     assert not (tmp_path / "other.db").exists()
+
+
+def test_statement_formats_statements_and_explain(ledger, tmp_path):
+    advanced(ledger)
+    text = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", check=0).stdout
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "income tax" in text and "1,234.55" in text
+    html = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "html", check=0).stdout
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    # Every citizen's statement, silently when stderr is not a terminal.
+    result = run("statements", ledger, "--tax-year", "2024-25", "--out", tmp_path / "out", "--format", "json", check=0)
+    assert result.stderr == ""
+    files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert files == ["C1.json", "C2.json", "C3.json"]
+    one = json.loads((tmp_path / "out" / "C1.json").read_text())
+    cli = json.loads(run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json",
+                         check=0).stdout)
+    assert one == cli
+    explained = run("explain", ledger, "--citizen", "C1", "--tax-year", "2024-25", check=0).stdout
+    assert "rule R1" in explained and "contribution_share.income_tax = 0.10" in explained
+    result = run("statement", ledger, "--citizen", "C9", "--tax-year", "2024-25")
+    assert result.returncode == 2 and "C9" in result.stderr
+    result = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "pdf")
+    assert result.returncode == 1
