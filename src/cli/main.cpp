@@ -21,6 +21,7 @@
 #include "simulate.hpp"
 #include "commonweal/version.hpp"
 #include "commonweal/policy/rule.hpp"
+#include "commonweal/statement/budget_statement.hpp"
 #include "commonweal/statement/statement.hpp"
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/export.hpp"
@@ -170,6 +171,16 @@ int run_statement(const Arguments& a) {
   return exit_ok;
 }
 
+int run_budget_statement(const Arguments& a) {
+  const std::string format = a.option("--format").value_or("text");
+  if (format != "json" && format != "text") throw UsageError("--format is text or json");
+  LedgerStore store = LedgerStore::open(a.positionals[0]);
+  const BudgetStatement statement = make_budget_statement(store.engine(), a.required("budget-statement", "--citizen"),
+                                                          a.required("budget-statement", "--month"), as_known_at_option(a));
+  std::cout << (format == "json" ? statement.to_json() : statement.to_text());
+  return exit_ok;
+}
+
 int run_statements(const Arguments& a) {
   const std::string format = statement_format(a, "json");
   const std::string tax_year = a.required("statements", "--tax-year");
@@ -235,6 +246,10 @@ const std::vector<Command>& commands() {
       {"statement", "commonweal statement DB --citizen ID --tax-year 2024-25 [--format text|json|html] [--as-known-at DATE]",
        "one citizen's annual statement to stdout", {"--citizen", "--tax-year", "--format", "--as-known-at"}, {}, 1, 1,
        run_statement},
+      {"budget-statement", "commonweal budget-statement DB --citizen ID --month 2024-07 [--format text|json] [--as-known-at DATE]",
+       "one citizen's personal budget for a calendar month: each transaction with its running balance, council and own "
+       "money apart",
+       {"--citizen", "--month", "--format", "--as-known-at"}, {}, 1, 1, run_budget_statement},
       {"statements", "commonweal statements DB --tax-year 2024-25 --out DIR [--format json|html|text]",
        "every citizen's statement for the year, one file each, across all cores", {"--tax-year", "--out", "--format"}, {},
        1, 1, run_statements},

@@ -107,6 +107,38 @@ struct Held {
 
 std::uint64_t hash_key(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
+// R7's monthly limit crosses citizens: a spend the batch adds moves up the place of every later spend
+// at that provider in that month, so their citizens are derived again. Empty when that adds nobody.
+std::set<std::string> learning_neighbours(const ImportBatch& batch, const ProviderMonthCounter& spends,
+                                          const std::set<std::string>& citizens) {
+  std::set<std::string> widened;
+  for (const Event& event : batch.events) {
+    if (event.kind != EventKind::learning_spend) continue;
+    const std::vector<std::string_view>* spenders = spends.citizens(event.counterparty, event.date);
+    if (spenders == nullptr) continue;
+    for (const std::string_view citizen : *spenders) {
+      if (citizens.count(std::string(citizen)) != 0) continue;
+      if (widened.empty()) widened = citizens;
+      widened.emplace(citizen);
+    }
+  }
+  return widened;
+}
+
+// When an old learning spend is refused, the new row to name: the batch's earliest learning spend at
+// the same provider in the same month (it pushed the old one past the monthly limit), if there is one.
+const Event* learning_limit_blame(const ImportBatch& batch, const Event* refused) {
+  if (refused == nullptr || refused->kind != EventKind::learning_spend) return nullptr;
+  const Event* blamed = nullptr;
+  for (const Event& event : batch.events) {
+    if (event.id == refused->id) return nullptr;  // the refused spend is new: name it
+    if (event.kind != EventKind::learning_spend || event.counterparty != refused->counterparty) continue;
+    if (ProviderMonthCounter::month_of(event.date) != ProviderMonthCounter::month_of(refused->date)) continue;
+    if (blamed == nullptr || event.date < blamed->date) blamed = &event;
+  }
+  return blamed;
+}
+
 }  // namespace
 
 std::vector<std::string> Engine::citizen_ids() const {
@@ -492,13 +524,32 @@ struct Engine::Scratch {
   std::vector<Held> held;
   std::vector<std::uint32_t> slots;
   std::size_t mask = 0;
+  const ProviderMonthCounter* learning_spends = nullptr;  // R7's monthly limit across citizens, if the scheme has one
 };
+
+bool Engine::count_learning_spends(const State& state, ProviderMonthCounter& out) const {
+  if (scheme_.parameters().find("learning_max_spends_per_provider_per_month") == nullptr) return false;
+  std::vector<const Event*> spends;
+  for (const EventRef& ref : state.event_refs) {
+    const Event& event = ref.event();
+    if (event.kind != EventKind::learning_spend || event.amount.is_zero()) continue;
+    if (!state.corrected_by.empty() && state.corrected_by.count(event.id) != 0) continue;
+    spends.push_back(&event);
+  }
+  std::sort(spends.begin(), spends.end(), [](const Event* a, const Event* b) {
+    return std::tie(a->date, a->sequence) < std::tie(b->date, b->sequence);
+  });
+  for (const Event* event : spends) out.add(event->counterparty, event->date, event->id, event->citizen);
+  return true;
+}
 
 std::vector<Explanation> Engine::explain(const std::string& citizen_id) const {
   if (state_.citizens.count(citizen_id) == 0) throw Error(ErrorCode::not_found, "unknown citizen " + citizen_id);
   std::vector<Explanation> explanations;
   ParameterLookup lookup(scheme_.parameters());
   Scratch scratch;
+  ProviderMonthCounter learning_spends;
+  if (count_learning_spends(state_, learning_spends)) scratch.learning_spends = &learning_spends;
   Derivation derived;
   derive(state_, exchange_groups(state_, {citizen_id}).front(), clock_, &explanations, lookup, scratch, derived);
   const std::string prefix = citizen_id + "/";
@@ -576,6 +627,7 @@ void Engine::derive(const State& state, const Group& group, const std::optional<
 
   out.clear();
   RuleContext context(parameters, state.providers, states, out, explanations, &lookup);
+  context.set_learning_spends(scratch.learning_spends);
   for (const Scratch::Step& step : timeline) {
     if (step.event != nullptr) {
       const EventRule* rule = scheme_.rule_for(step.event->kind);
@@ -717,7 +769,15 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
   // thousand entries at a time, as parts of one batch that stands only if
   // every group succeeds.
   ChangeSummary summary;
-  const std::vector<Group> groups = exchange_groups(state, citizens);
+  // An import without learning spends moves no spend's place in its month: the count is skipped.
+  ProviderMonthCounter learning_spends;
+  const bool spends_move = batch == nullptr || std::any_of(batch->events.begin(), batch->events.end(), [](const Event& e) {
+                             return e.kind == EventKind::learning_spend;
+                           });
+  const bool limits_learning = spends_move && count_learning_spends(state, learning_spends);
+  std::set<std::string> widened;
+  if (limits_learning && batch != nullptr) widened = learning_neighbours(*batch, learning_spends, citizens);
+  const std::vector<Group> groups = exchange_groups(state, widened.empty() ? citizens : widened);
   const std::size_t first_position = journal_.entry_count();
   // Room for what citizens new to the journal will need (about two entries an event), reserved
   // once: grown part by part, the entry store would be moved again and again.
@@ -743,6 +803,7 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
   bool owners_known = true;
   ParameterLookup lookup(scheme_.parameters());
   Scratch scratch;
+  if (limits_learning) scratch.learning_spends = &learning_spends;
   Derivation desired;
   for (const Group& group : groups) {
     try {
@@ -753,8 +814,10 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
       const auto in_group = [&](const std::string& id) {
         return std::any_of(group.begin(), group.end(), [&](const CitizenMap::const_iterator& m) { return m->first == id; });
       };
+      const Event* const spend_blamed = learning_limit_blame(*batch, find_event(refusal.event_id()));
       const Event* blamed = nullptr;
       for (const Event& event : batch->events) {
+        if (spend_blamed != nullptr) break;
         if (event.id == refusal.event_id()) {
           blamed = &event;
           break;
@@ -763,6 +826,7 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
           blamed = &event;
         }
       }
+      if (spend_blamed != nullptr) blamed = spend_blamed;
       if (blamed == nullptr) throw;
       const std::string message = blamed->id == refusal.event_id()
                                       ? refusal.what()

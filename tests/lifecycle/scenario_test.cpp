@@ -19,6 +19,7 @@
 //   error                                            (the step before must fail with exactly this)
 //   events.csv:2: amount: ...
 //   end
+//   balance citizen:C1:learning 500.00               (an account's balance now; "absent": never opened)
 //
 // In a statement block, scalar fields are checked when listed; the maps
 // (contributions, taxes_paid, ...) are checked whole: a code the statement
@@ -120,6 +121,12 @@ class ScenarioRun {
       const std::optional<Moment> known_at =
           words.size() > 4 ? std::optional(parse_as_known_at(words.at(4))) : std::nullopt;
       check_statement(make_statement(*engine_, words.at(1), words.at(2), known_at), read_block());
+    } else if (verb == "balance") {
+      ++at_;
+      REQUIRE(words.size() == 3);
+      const bool opened = engine_->journal().has_account(words.at(1));
+      const std::string got = opened ? engine_->journal().balance(words.at(1)).to_string() : "absent";
+      CHECK_MESSAGE(got == words.at(2), words.at(1) << ": expected " << words.at(2) << ", got " << got);
     } else if (verb == "error") {
       FAIL_CHECK("an error block must follow an import or advance");
       ++at_;

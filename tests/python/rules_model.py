@@ -328,6 +328,7 @@ class Ledger:
         self.council: dict[str, Decimal] = defaultdict(Decimal)
         self.own: dict[str, Decimal] = defaultdict(Decimal)
         self.learning: dict[str, Decimal] = defaultdict(Decimal)
+        self.provider_month: dict[tuple[str, int, int], int] = defaultdict(int)
         self.settled_on: dict[str, dt.date] = {}
         self.supplement: dict[str, Decimal] = {}
 
@@ -416,9 +417,19 @@ def r7_learning(L: Ledger, e: Event) -> None:
     if e.kind == "learning_grant":
         L.learning[c] += e.amount
         return
+    if e.amount == 0:
+        return  # a zero spend is no spend: it posts nothing and counts for nothing
     accredited = any(s <= e.date <= t for s, t in L.providers.get(e.counterparty, []))
-    if not accredited or e.amount > L.learning[c]:
+    if not accredited:
         raise Refused(f"{e.id}: learning spend refused ({e.counterparty} on {e.date})", e.id)
+    # The monthly cap counts spends at the provider across all citizens, in replay order.
+    month = (e.counterparty, e.date.year, e.date.month)
+    cap = L.p.number("learning_max_spends_per_provider_per_month", e.date)
+    if cap is not None and L.provider_month[month] + 1 > cap:
+        raise Refused(f"{e.id}: learning spend refused ({e.counterparty} full in {e.date:%Y-%m})", e.id)
+    if e.amount > L.learning[c]:
+        raise Refused(f"{e.id}: learning spend refused ({e.counterparty} on {e.date})", e.id)
+    L.provider_month[month] += 1
     L.learning[c] -= e.amount
 
 

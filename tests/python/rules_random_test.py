@@ -430,6 +430,11 @@ def make_case(seed: int, scheme_text: str) -> Case:
         start = rng.choice(["01-01", "07-01"])
         case.scheme_text = scheme_text.replace('tax_year_start: "04-06"', f'tax_year_start: "{start}"')
         case.note.append(f"tax year from {start}")
+    if rng.random() < 0.2:  # a tight monthly cap on each provider's learning spends (R7), across citizens
+        cap = rng.choice([1, 2])
+        case.scheme_text = case.scheme_text.replace("{2010-04-06: {value: 200}}", f"{{2010-04-06: {{value: {cap}}}}}")
+        assert f"value: {cap}}}" in case.scheme_text
+        case.note.append(f"learning cap {cap}")
     case.make_citizens()
     case.make_providers()
     case.make_events()

@@ -1,6 +1,7 @@
 """commonweal.Ledger: a ledger file (or ":memory:") from Python."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from decimal import Decimal
@@ -104,6 +105,18 @@ class Ledger:
         """The citizen's annual statement for tax_year ('2024-25'), as known at a moment (default: now)."""
         return Statement(self._core.statement(citizen, tax_year, moment_text(as_known_at)))
 
+    def budget_statement(self, citizen: str, month: str, as_known_at=None) -> dict:
+        """The citizen's personal budget for a calendar month ('2024-07'), as known at a moment (default: now).
+
+        A dict as `commonweal budget-statement --format json` writes it, every amount a decimal.Decimal:
+        opening_balance and closing_balance ({council, own, total}), and transactions, each with date, event,
+        kind, code, counterparty, council, own and the running balance after it."""
+        return _decimals(json.loads(self._core.budget_statement_json(citizen, month, moment_text(as_known_at))))
+
+    def refusals(self) -> list[dict]:
+        """The learning-account spends the rules refused (the store's log), amount as decimal.Decimal."""
+        return [{**row, "amount": Decimal(row["amount"])} for row in self._core.refusals()]
+
     def explain(self, citizen: str, tax_year: str) -> str:
         """Each statement line with the events, rule, parameter values and rounding behind it (text)."""
         return self._core.explain(citizen, tax_year)
@@ -168,3 +181,15 @@ class Ledger:
 
     def __repr__(self) -> str:
         return f"<commonweal.Ledger {'closed' if self.closed else self.path}>"
+
+
+_AMOUNTS = {"council", "own", "total"}
+
+
+def _decimals(value, key=None):
+    """The budget statement's amounts (strings with two decimals) as decimal.Decimal, exactly."""
+    if isinstance(value, dict):
+        return {k: _decimals(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decimals(v) for v in value]
+    return Decimal(value) if key in _AMOUNTS and isinstance(value, str) else value

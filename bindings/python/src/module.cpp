@@ -17,6 +17,7 @@
 
 #include <mutex>
 
+#include "commonweal/statement/budget_statement.hpp"
 #include "commonweal/statement/render.hpp"
 #include "commonweal/statement/statement.hpp"
 #include "commonweal/store/csv_import.hpp"
@@ -218,6 +219,26 @@ void bind_ledger(py::module_& module) {
                  [&](LedgerStore& store) { return render_explanation_text(store.engine(), citizen, tax_year); });
            },
            py::arg("citizen"), py::arg("tax_year"))
+      .def("budget_statement_json",
+           [](Ledger& ledger, const std::string& citizen, const std::string& month,
+              const std::optional<std::string>& as_known_at) {
+             return ledger.with_store([&](LedgerStore& store) {
+               return make_budget_statement(store.engine(), citizen, month, optional_moment(as_known_at)).to_json();
+             });
+           },
+           py::arg("citizen"), py::arg("month"), py::arg("as_known_at") = py::none())
+      .def("refusals",
+           [](Ledger& ledger) {
+             return ledger.with_store([](LedgerStore& store) {
+               std::vector<std::map<std::string, std::string>> rows;
+               for (const RefusedSpend& r : store.refusals()) {
+                 rows.push_back({{"event_id", r.event_id}, {"citizen", r.citizen}, {"provider", r.provider},
+                                 {"date", format_date(r.date)}, {"amount", r.amount.to_string()}, {"reason", r.reason},
+                                 {"source", r.source}, {"recorded_at", format_moment(r.recorded_at)}});
+               }
+               return rows;
+             });
+           })
       .def("journal_table",
            [](Ledger& ledger, const std::optional<std::string>& citizen, const std::optional<std::string>& account) {
              return table_dict(ledger.with_store(

@@ -34,6 +34,7 @@
 #include <utility>
 #include <vector>
 
+#include "commonweal/budgets/provider_month_counter.hpp"
 #include "commonweal/core/input_errors.hpp"
 #include "commonweal/ledger/journal.hpp"
 #include "commonweal/ledger/name_index.hpp"
@@ -182,6 +183,9 @@ class Engine {
   void take_back(Undo& undo);
   std::uint32_t find_event_position(std::string_view id) const;
   static std::vector<Group> exchange_groups(const State& state, const std::set<std::string>& citizens);
+  // Every surviving learning spend of the ledger, in the order the rules apply them (R7's monthly
+  // limit crosses citizens); false, and nothing counted, when the scheme has no such limit.
+  bool count_learning_spends(const State& state, ProviderMonthCounter& out) const;
   void derive(const State& state, const Group& group, const std::optional<Date>& clock,
               std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
               Derivation& out) const;

@@ -28,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "commonweal/budgets/provider_month_counter.hpp"
 #include "commonweal/budgets/provider_registry.hpp"
 #include "commonweal/ledger/entry.hpp"
 #include "commonweal/lifecycle/event.hpp"
@@ -193,6 +194,9 @@ class RuleContext {
 
   const ParameterSet& parameters() const { return parameters_; }
   const ProviderRegistry& providers() const { return providers_; }
+  // Every learning spend of the ledger by provider and month (R7's monthly limit); none: not checked.
+  const ProviderMonthCounter* learning_spends() const { return learning_spends_; }
+  void set_learning_spends(const ProviderMonthCounter* counter) { learning_spends_ = counter; }
   CitizenStates& states() { return states_; }
   Unit currency() const { return parameters_.currency; }
   bool explaining() const { return explanations_ != nullptr; }
@@ -295,6 +299,7 @@ class RuleContext {
   std::vector<Explanation>* explanations_;
   ParameterLookup own_lookup_;
   ParameterLookup* lookup_;
+  const ProviderMonthCounter* learning_spends_ = nullptr;
 };
 
 // "<citizen>/<event id>/<rule>": the key of an entry an event derives.

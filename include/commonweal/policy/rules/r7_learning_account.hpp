@@ -4,6 +4,14 @@
 // `learning_spend` pays provider:<counterparty> only if that provider is
 // accredited on the event date and the balance covers it; otherwise the
 // event is refused, naming the provider and the date. No rounding.
+//
+// learning_max_spends_per_provider_per_month (a whole number, looked up at
+// the spend's date) caps how many learning spends ONE provider may take in a
+// calendar month across ALL citizens: the spend whose place in its
+// provider's month (ProviderMonthCounter, built by the engine over the whole
+// ledger in date order, then import order) is above it is refused. No value
+// on that date means no cap (unlike other limits, whose absence means zero:
+// schemes written before this parameter existed keep accepting spends).
 #pragma once
 
 #include "commonweal/policy/rule.hpp"
@@ -32,6 +40,7 @@ class LearningAccount final : public EventRule {
     if (!context.providers().accredited_on(event.counterparty, event.date)) {
       refuse(event, "provider " + event.counterparty + " is not accredited on " + format_date(event.date));
     }
+    check_monthly_limit(event, context);
     if (event.amount > state.learning) {
       refuse(event, "the learning account holds " + state.learning.to_string() + ", less than " + event.amount.to_string() +
                         " to pay provider " + event.counterparty);
@@ -40,6 +49,19 @@ class LearningAccount final : public EventRule {
                           accounts::parts::provider(event.counterparty), accounts::parts::learning(id), event.amount,
                           currency);
     state.learning -= event.amount;
+  }
+
+ private:
+  static void check_monthly_limit(const Event& event, RuleContext& context) {
+    const ProviderMonthCounter* spends = context.learning_spends();
+    if (spends == nullptr) return;
+    const std::optional<Decimal> limit = context.number("learning_max_spends_per_provider_per_month", event.date);
+    if (!limit) return;
+    const std::uint32_t place = spends->ordinal(event.id);
+    if (place == 0 || !(Decimal(place) > *limit)) return;
+    refuse(event, "provider " + event.counterparty + " has already taken " + std::to_string(place - 1) +
+                      " learning spends in " + ProviderMonthCounter::month_of(event.date) +
+                      ", the most learning_max_spends_per_provider_per_month allows (" + limit->to_string() + ")");
   }
 };
 
