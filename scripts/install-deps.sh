@@ -11,6 +11,7 @@ packages=(
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   pybind11-dev python3-dev python3-pytest python3-numpy python3-pandas
   libpython3.11-testsuite python3-yaml python3-nbclient python3-nbformat python3-ipykernel
+  python3-distributed python3-matplotlib
   hledger beancount chromium
 )
 

@@ -39,16 +39,36 @@ void assign_deciles(std::vector<CitizenResult>& citizens) {
   }
 }
 
+bool same_totals(const GroupTotals& a, const GroupTotals& b) {
+  bool same = a.citizens() == b.citizens() && a.weight() == b.weight();
+  for (std::size_t m = 0; m < measure_count && same; ++m) {
+    const auto measure = static_cast<Measure>(m);
+    same = a.weighted(measure).total() == b.weighted(measure).total() && a.simulated(measure) == b.simulated(measure);
+  }
+  return same;
+}
+
 void check_grouping(const char* name, const std::map<std::string, GroupTotals>& groups, const GroupTotals& total) {
   GroupTotals sum;
   for (const auto& [label, group] : groups) sum.merge(group);
-  bool same = sum.citizens() == total.citizens() && sum.weight() == total.weight();
-  for (std::size_t m = 0; m < measure_count && same; ++m) {
-    const auto measure = static_cast<Measure>(m);
-    same = sum.weighted(measure).total() == total.weighted(measure).total() && sum.simulated(measure) == total.simulated(measure);
+  if (!same_totals(sum, total)) {
+    throw Error(ErrorCode::invalid_argument, std::string("simulation: the groups by ") + name + " do not add up to the total");
   }
-  if (!same) throw Error(ErrorCode::invalid_argument, std::string("simulation: the groups by ") + name + " do not add up to the total");
 }
+
+// Groups present in a but not in b must be empty (a part may lack a group the whole has).
+bool same_groups(const std::map<std::string, GroupTotals>& merged, const std::map<std::string, GroupTotals>& whole) {
+  for (const auto& [label, group] : whole) {
+    const auto found = merged.find(label);
+    if (!same_totals(found == merged.end() ? GroupTotals{} : found->second, group)) return false;
+  }
+  for (const auto& [label, group] : merged) {
+    if (!whole.contains(label) && group.citizens() != 0) return false;
+  }
+  return true;
+}
+
+void refuse_parts(const std::string& reason) { throw Error(ErrorCode::invalid_argument, "merge_parts: " + reason); }
 
 void add_change(GroupChange& group, const CitizenResult& base, std::int64_t gain) {
   ++group.citizens;
@@ -85,19 +105,62 @@ Decimal GroupTotals::weighted_mean(Measure m) const {
 }
 
 void finish(SimulationResult& result) {
-  assign_deciles(result.citizens);
+  const bool whole = !result.partial();
+  if (whole) assign_deciles(result.citizens);
   Aggregates& a = result.aggregates;
   a = Aggregates{};
   for (const CitizenResult& c : result.citizens) {
     a.total.add(c);
     a.by_cohort[result.cohort_labels.at(c.cohort)].add(c);
-    a.by_decile[decile_label(c.earnings_decile)].add(c);
+    if (whole) a.by_decile[decile_label(c.earnings_decile)].add(c);
     a.by_region[result.region_names.at(c.region)].add(c);
   }
   if (a.total.citizens() != result.citizens.size()) throw Error(ErrorCode::invalid_argument, "simulation: a citizen is missing from the total");
   check_grouping("cohort", a.by_cohort, a.total);
-  check_grouping("earnings decile", a.by_decile, a.total);
+  if (whole) check_grouping("earnings decile", a.by_decile, a.total);
   check_grouping("region", a.by_region, a.total);
+}
+
+SimulationResult merge_parts(std::vector<SimulationResult> parts) {
+  if (parts.empty()) refuse_parts("no parts");
+  std::stable_sort(parts.begin(), parts.end(),
+                   [](const SimulationResult& a, const SimulationResult& b) { return a.first_citizen < b.first_citizen; });
+  SimulationResult whole;
+  const SimulationResult& first = parts.front();
+  whole.spec = first.spec;
+  whole.sources = first.sources;
+  whole.cohort_labels = first.cohort_labels;
+  whole.region_names = first.region_names;
+  whole.flows = first.flows;
+  for (YearFlows& year : whole.flows) year = YearFlows{year.tax_year, {}, {}};
+  whole.citizens.reserve(first.spec.size);
+  Aggregates merged;
+  for (SimulationResult& part : parts) {
+    const PopulationSpec& s = part.spec;
+    if (s.size != first.spec.size || s.seed != first.spec.seed || s.start_year != first.spec.start_year ||
+        s.years != first.spec.years || part.sources != first.sources || part.cohort_labels != first.cohort_labels ||
+        part.region_names != first.region_names || part.flows.size() != first.flows.size()) {
+      refuse_parts("the parts are not of the same run (population, seed, years, scheme, assumptions, reform)");
+    }
+    if (part.first_citizen > whole.citizens.size()) refuse_parts("citizen " + std::to_string(whole.citizens.size()) + " is in no part");
+    if (part.first_citizen < whole.citizens.size() && !part.citizens.empty()) {
+      refuse_parts("citizen " + std::to_string(part.first_citizen) + " is in two parts");
+    }
+    for (std::size_t t = 0; t < part.flows.size(); ++t) whole.flows[t].merge(part.flows[t]);
+    whole.events += part.events;
+    whole.entries += part.entries;
+    merged.total.merge(part.aggregates.total);
+    for (const auto& [label, group] : part.aggregates.by_cohort) merged.by_cohort[label].merge(group);
+    for (const auto& [label, group] : part.aggregates.by_region) merged.by_region[label].merge(group);
+    for (CitizenResult& c : part.citizens) whole.citizens.push_back(std::move(c));
+  }
+  if (whole.citizens.size() != whole.spec.size) refuse_parts("citizen " + std::to_string(whole.citizens.size()) + " is in no part");
+  finish(whole);
+  if (!same_totals(merged.total, whole.aggregates.total) || !same_groups(merged.by_cohort, whole.aggregates.by_cohort) ||
+      !same_groups(merged.by_region, whole.aggregates.by_region)) {
+    refuse_parts("the parts' aggregates do not add up to the merged run's");
+  }
+  return whole;
 }
 
 Comparison compare(const SimulationResult& baseline, const SimulationResult& reform) {

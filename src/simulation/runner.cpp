@@ -178,11 +178,20 @@ SimulationResult simulate(const SimulationConfig& config) {
   if (config.reform) for (ParameterSource s : config.reform->sources()) s.role = "reform", result.sources.push_back(s);
   for (const Cohort& cohort : assumptions.cohorts()) result.cohort_labels.push_back(cohort.label);
   for (const Region& region : assumptions.regions()) result.region_names.push_back(region.name);
-  result.citizens.resize(config.population);
+  if (config.first_citizen > config.population ||
+      (config.citizen_count && *config.citizen_count > config.population - config.first_citizen)) {
+    throw Error(ErrorCode::invalid_argument, "simulate: the citizens asked for lie beyond the population of " +
+                                                 std::to_string(config.population));
+  }
+  const std::size_t first_citizen = config.first_citizen;
+  const std::size_t end_citizen = config.citizen_count ? first_citizen + *config.citizen_count : config.population;
+  result.first_citizen = first_citizen;
+  result.part = first_citizen != 0 || end_citizen != config.population;
+  result.citizens.resize(end_citizen - first_citizen);
   result.flows = empty_flows(parameters, config.start_year, config.years);
 
   const std::size_t batch_size = std::max<std::size_t>(1, config.batch_size);
-  const std::size_t batches = (config.population + batch_size - 1) / batch_size;
+  const std::size_t batches = (end_citizen - first_citizen + batch_size - 1) / batch_size;
   unsigned threads = config.threads ? config.threads : std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, batches));
   std::atomic<std::size_t> next{0}, events{0}, entries{0};
@@ -194,14 +203,14 @@ SimulationResult simulate(const SimulationConfig& config) {
     std::vector<YearFlows> flows = empty_flows(parameters, config.start_year, config.years);
     try {
       for (std::size_t b = next++; b < batches && !failed; b = next++) {
-        const std::size_t first = b * batch_size, last = std::min(config.population, first + batch_size);
+        const std::size_t first = first_citizen + b * batch_size, last = std::min(end_citizen, first + batch_size);
         Engine engine(scheme);
         engine.advance(assumptions.last_day(), recorded_at);
         ImportBatch batch;
         std::vector<CitizenResult*> rows;
         for (std::size_t i = first; i < last; ++i) {
           SyntheticCitizen s = population.citizen(i);
-          CitizenResult& row = result.citizens[i];
+          CitizenResult& row = result.citizens[i - first_citizen];
           row.index = i;
           row.id = s.citizen.id;
           row.birth_date = s.citizen.birth_date;

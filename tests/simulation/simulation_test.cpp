@@ -137,6 +137,43 @@ TEST_CASE("simulation: the same seed gives the same results for 1, 2 and 8 threa
   CHECK(one.events > 2000);
 }
 
+TEST_CASE("simulation: a population run in parts and merged equals the run in one piece") {
+  SimulationConfig config = small_config(50, 20);
+  const SimulationResult whole = simulate(config);
+  std::vector<SimulationResult> parts;
+  for (const auto [first, count] : {std::pair<std::size_t, std::size_t>{31, 19}, {0, 13}, {13, 0}, {13, 18}}) {
+    config.first_citizen = first;
+    config.citizen_count = count;
+    SimulationResult part = simulate(config);
+    REQUIRE(part.citizens.size() == count);
+    CHECK(part.partial());
+    CHECK(part.aggregates.by_decile.empty());  // deciles rank the whole population
+    for (std::size_t k = 0; k < count; ++k) {
+      CHECK(part.citizens[k].index == first + k);
+      CHECK(part.citizens[k].hundredths == whole.citizens[first + k].hundredths);
+    }
+    parts.push_back(std::move(part));
+  }
+  const SimulationResult merged = merge_parts(parts);
+  CHECK_FALSE(merged.partial());
+  CHECK(csv_of(merged) == csv_of(whole));
+  CHECK(summary_text(merged) == summary_text(whole));
+  CHECK(merged.events == whole.events);
+  CHECK(merged.entries == whole.entries);
+
+  std::vector<SimulationResult> missing(parts.begin(), parts.begin() + 2);
+  CHECK_THROWS_WITH(merge_parts(missing), "merge_parts: citizen 13 is in no part");
+  std::vector<SimulationResult> twice = parts;
+  twice.push_back(parts[1]);
+  CHECK_THROWS_WITH(merge_parts(twice), "merge_parts: citizen 0 is in two parts");
+  std::vector<SimulationResult> other_seed = parts;
+  other_seed[0].spec.seed += 1;
+  CHECK_THROWS_AS(merge_parts(other_seed), Error);
+  config.first_citizen = 40;
+  config.citizen_count = 11;
+  CHECK_THROWS_AS(simulate(config), Error);
+}
+
 TEST_CASE("simulation: every aggregate equals the weighted sum of its citizens' rows") {
   const SimulationResult result = simulate(small_config(75, 25));
   const Aggregates& a = result.aggregates;

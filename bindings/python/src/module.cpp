@@ -23,17 +23,14 @@
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/ledger_store.hpp"
 #include "commonweal/version.hpp"
+#include "convert.hpp"
 #include "errors.hpp"
+#include "simulation.hpp"
 
 namespace py = pybind11;
 
 namespace commonweal::python {
 namespace {
-
-py::object to_python(const Decimal& value) {
-  static py::object* decimal_class = new py::object(py::module_::import("decimal").attr("Decimal"));  // never freed
-  return (*decimal_class)(value.to_string());
-}
 
 std::optional<Date> optional_date(const std::optional<std::string>& text) {
   return text ? std::optional(parse_date(*text)) : std::nullopt;
@@ -284,4 +281,5 @@ PYBIND11_MODULE(_core, module) {
   commonweal::python::register_errors(module);
   commonweal::python::bind_ledger(module);
   commonweal::python::bind_statement(module);
+  commonweal::python::bind_simulation(module);
 }

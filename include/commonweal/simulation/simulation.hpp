@@ -141,6 +141,13 @@ struct SimulationConfig {
   int years = 50;
   unsigned threads = 0;                // 0: every core
   std::size_t batch_size = 32;         // citizens per engine
+  // A part of the population, for runs split across processes or machines:
+  // only citizens first_citizen .. first_citizen + citizen_count - 1 (to the
+  // end when citizen_count is empty) of the population of `population`. Each
+  // citizen's life depends only on the seed and its index, so a part's rows
+  // equal the whole run's; merge_parts() puts the parts back together.
+  std::size_t first_citizen = 0;
+  std::optional<std::size_t> citizen_count;
 };
 
 struct SimulationResult {
@@ -149,8 +156,11 @@ struct SimulationResult {
   std::vector<std::string> cohort_labels, region_names;
   std::vector<CitizenResult> citizens;   // by index
   std::vector<YearFlows> flows;          // by tax year of the run
-  Aggregates aggregates;
+  Aggregates aggregates;                 // of a part: total, by cohort and by region only (deciles need everyone)
   std::size_t events = 0, entries = 0;   // how many events the rules applied, entries they posted
+  std::size_t first_citizen = 0;         // citizens[k] is citizen first_citizen + k
+  bool part = false;                     // a part of the population (SimulationConfig::citizen_count), not the whole
+  bool partial() const { return part; }
 };
 
 // The parameters a run uses: scheme, then assumptions, then reform, each laid over the last.
@@ -164,7 +174,16 @@ void read_results(const Engine& engine, const std::string& last_tax_year, std::v
                   std::vector<YearFlows>& flows, int first_tax_year);
 
 // Assigns deciles, then builds the aggregates and checks them (see Guarantees).
+// A partial result gets no deciles (they rank the whole population) and no by_decile.
 void finish(SimulationResult& result);
+
+// The whole run from its parts (partial results of one configuration, in any
+// order): citizens concatenated by index, flows and counts added, then
+// finish(). Throws Error(invalid_argument) unless the parts are of the same
+// run (spec, sources, groups) and cover every citizen exactly once, and
+// checks that the parts' own aggregates (total, by cohort, by region) add up
+// exactly to the merged run's. The result equals the single run's.
+SimulationResult merge_parts(std::vector<SimulationResult> parts);
 
 // Baseline against reform, citizen by citizen (the same population: same spec and seed).
 struct GroupChange {

@@ -1,6 +1,7 @@
 """The notebooks in examples/notebooks run without errors (nbclient, the
-python3 kernel of Debian's ipykernel, the package from PYTHONPATH), and are
-kept in git with their outputs stripped."""
+python3 kernel of Debian's ipykernel, the package from PYTHONPATH), show what
+they are expected to (statements as HTML, figures as images), and are kept
+in git with their outputs stripped."""
 import os
 
 import pytest
@@ -13,9 +14,12 @@ nbclient = pytest.importorskip("nbclient")
 NOTEBOOKS = sorted((SOURCE / "examples" / "notebooks").glob("*.ipynb"))
 EXPECTED = {
     "citizen_lifetime.ipynb": ["<commonweal.Statement C0001 2024-25: closing balance", "refuses floats",
-                               "VerifyReport(entries_checked="],
+                               "VerifyReport(entries_checked=", "<iframe srcdoc="],
     "time_bank_year.ipynb": ["is refused: ", "below the credit limit of -10.00", "RefusedError refused",
-                             "VerifyReport(entries_checked="],
+                             "VerifyReport(entries_checked=", "<iframe srcdoc="],
+    "reform_winners_losers.ipynb": ["<commonweal.Comparison 300 citizens: ", "winners by decile drawn",
+                                    "lifetime picture drawn", "change in contributions over the run: ",
+                                    "net_position", "<image/png>"],
 }
 
 
@@ -45,8 +49,8 @@ def test_notebook_runs_without_errors(path, tmp_path, monkeypatch):
             text.append(output.get("text", ""))
             text.append(output.get("data", {}).get("text/plain", ""))
             text.append(output.get("data", {}).get("text/html", ""))
+            text.extend(f"<{kind}>" for kind in output.get("data", {}) if kind.startswith("image/"))  # a figure
     text = "\n".join(text)
     for expected in EXPECTED[path.name]:
         assert expected in text, expected
-    assert "<iframe srcdoc=" in text  # a statement showed itself as HTML
-    assert os.listdir(tmp_path) == []  # in-memory ledgers: nothing written beside the notebook
+    assert os.listdir(tmp_path) == []  # in-memory ledgers, temporary files: nothing written beside the notebook
