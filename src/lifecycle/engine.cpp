@@ -485,9 +485,31 @@ ChangeSummary Engine::advance(const Date& to, Moment recorded_at) {
     throw Error(ErrorCode::invalid_argument,
                 "the clock only moves forward: it is at " + format_date(*clock_) + ", not before " + format_date(to));
   }
-  std::set<std::string> everyone;
-  for (const auto& entry : state_.citizens) everyone.insert(entry.first);
-  const ChangeSummary summary = derive_and_post(state_, everyone, to, recorded_at, nullptr);
+  // Only citizens with a scheduled operation newly due (on or before `to`, not before the clock) can
+  // derive anything new: their events have not changed since the journal was last made to agree
+  // with them, so the others are left alone (with their exchange partners, derive_and_post adds them).
+  const ParameterSet& parameters = scheme_.parameters();
+  std::set<std::string> changed;
+  std::vector<ScheduledOperation> before, after;
+  for (const auto& [id, record] : state_.citizens) {
+    CitizenState citizen_state;
+    citizen_state.citizen = &record.citizen;
+    citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
+    for (const auto& rule : scheme_.scheduled_rules()) {
+      before.clear();
+      after.clear();
+      if (clock_) rule->schedule(citizen_state, parameters, *clock_, before);
+      rule->schedule(citizen_state, parameters, to, after);
+      const auto same = [](const ScheduledOperation& a, const ScheduledOperation& b) {
+        return a.date == b.date && a.phase == b.phase && a.rule == b.rule;
+      };
+      if (!std::equal(before.begin(), before.end(), after.begin(), after.end(), same)) {
+        changed.insert(id);
+        break;
+      }
+    }
+  }
+  const ChangeSummary summary = derive_and_post(state_, changed, to, recorded_at, nullptr);
   clock_ = to;
   clock_history_.emplace_back(recorded_at, to);
   return summary;

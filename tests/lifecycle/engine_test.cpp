@@ -330,3 +330,29 @@ TEST_CASE("a failed import takes back every change it made, whether input errors
   CHECK(copy.find_event("E6") != engine.find_event("E6"));
   CHECK(copy.find_event("E6")->counterparty == "C2");
 }
+
+TEST_CASE("advancing day by day posts only on the days something falls due, and ends where one advance does") {
+  const ImportBatch lives = batch_of("citizen,birth_date\nC1,1958-04-20\nC2,1990-06-01\n",
+                                     "id,date,citizen,kind,code,amount,counterparty\n"
+                                     "E1,2023-05-31,C1,tax,income_tax,20000.00,\n"
+                                     "E2,2023-06-01,C2,tax,income_tax,1234.55,\n"
+                                     "E3,2024-05-02,C2,exchange,bank,2.00,C1\n");
+  Engine daily = reference_engine();
+  daily.import(lives, at_second(0));
+  Engine once = reference_engine();
+  once.import(lives, at_second(0));
+  daily.advance(parse_date("2024-03-01"), at_second(1));
+  once.advance(parse_date("2024-03-01"), at_second(1));
+  std::size_t days_with_entries = 0;
+  int second = 2;
+  for (Date day = parse_date("2024-03-02"); day <= parse_date("2025-06-30"); day = date_from_day_number(day_number(day) + 1)) {
+    const ChangeSummary summary = daily.advance(day, at_second(second++));
+    if (summary.entries_posted == 0) continue;
+    ++days_with_entries;
+    // R8 at the end of each tax year (5 April), R9 on C1's 66th birthday (20 April 2024).
+    CHECK((format_date(day) == "2024-04-05" || format_date(day) == "2024-04-20" || format_date(day) == "2025-04-05"));
+  }
+  CHECK(days_with_entries == 3);
+  once.advance(parse_date("2025-06-30"), at_second(second));
+  CHECK(all_statements(daily) == all_statements(once));
+}

@@ -7,8 +7,9 @@
 //   the sorted days).
 // - add() is O(log d) for a day already present or later than every other;
 //   a new day earlier than the latest is set aside in O(1) and marks the
-//   tree stale, and refresh() merges the days set aside and rebuilds the
-//   tree once, in O(d + p log p) for p such days, however many a batch brought.
+//   tree stale (and so is any earlier day's amount while it is stale), and
+//   refresh() merges what was set aside and rebuilds the tree once, in
+//   O(d + p log p), however many such amounts a batch brought.
 // - minimum_from(day) gives the lowest balance on any day from day on, in
 //   O(log d + days after it): what a limit check needs.
 // Constraints
@@ -40,11 +41,12 @@ class DatedBalanceIndex {
       return;
     }
     if (!days_.empty() && day < days_.back()) {
-      const auto position = std::lower_bound(days_.begin(), days_.end(), day);
-      if (*position != day) {  // a new day before the latest: set aside until refresh(), with the tree
+      // A new day before the latest, or any earlier day once the tree is stale: set aside until
+      // refresh(), in O(1) (a fund's day totals, read at random, were a cache miss for every amount).
+      // Merged early when they outnumber the days, so that they stay O(d) in size.
+      if (stale_ || *std::lower_bound(days_.begin(), days_.end(), day) != day) {
         pending_.push_back({day, value});
         stale_ = true;
-        // Merged early when they outnumber the days: later amounts on them then find them (amortised O(log)).
         if (pending_.size() >= 1024 && pending_.size() >= days_.size()) merge_pending();
         return;
       }

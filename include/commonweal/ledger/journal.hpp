@@ -11,7 +11,8 @@
 // - Limits: an entry that would take any account below its lower limit on
 //   any effective date is refused (Error(limit_breached)).
 // - All or nothing: post() and post_batch() either apply every entry (and
-//   open every account given) or throw and leave the journal exactly as it was.
+//   open every account given) or throw and leave the journal exactly as it was;
+//   so does a Batch given in parts, which stands only once committed.
 // - Recorded moments never go back: each entry's recorded_at is at or after
 //   the previous one's, so "as known at" is a prefix of the journal.
 // - balance() with current knowledge is O(log n) in the account's postings;
