@@ -57,7 +57,7 @@ CASES = [
      ["bad.csv:2: event E9 (learning_spend on 2024-07-02) is refused: provider P2 is not accredited on 2024-07-02"]),
     ("personal budget overspent", "events", HEADER_CP + "E9,2024-07-02,C1,budget_spend,care,100.01,P1\n",
      ["bad.csv:2: event E9 (budget_spend on 2024-07-02) is refused: spending 100.01 at P1 needs more than the "
-      "budget holds (100.00 council money, 0 own money)"]),
+      "budget holds (100.00 council money, 0.00 own money)"]),
     ("exchange without counterparty", "events", HEADER_CP + "E9,2024-07-02,C1,exchange,bank,1.00,\n",
      ["bad.csv:2: counterparty: exchange needs a counterparty"]),
     ("exchange with oneself", "events", HEADER_CP + "E9,2024-07-02,C1,exchange,bank,1.00,C1\n",

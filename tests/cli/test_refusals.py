@@ -20,7 +20,7 @@ CASES = [
     ("overspend of a personal budget (R6)", "",
      "B1,2024-07-01,C1,budget_spend,home_care,100.01,HOME1\n",
      "spend.csv:2: event B1 (budget_spend on 2024-07-01) is refused: spending 100.01 at HOME1 needs more than the "
-     "budget holds (100.00 council money, 0 own money)",
+     "budget holds (100.00 council money, 0.00 own money)",
      {"citizen:C1:budget:council": "100.00"}, []),
     ("unaccredited provider (R7)", "",
      "S1,2024-07-02,C1,learning_spend,course,10.00,P9\n",

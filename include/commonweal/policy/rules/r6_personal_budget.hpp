@@ -46,8 +46,10 @@ class PersonalBudget final : public EventRule {
   static void spend(const Event& event, CitizenState& state, RuleContext& context) {
     const Decimal held = state.budget_council + state.budget_own;
     if (event.amount > held) {
+      // Shown in pence: the balances hold at most 2 decimals, so this rescaling is exact.
       refuse(event, "spending " + event.amount.to_string() + " at " + event.counterparty + " needs more than the budget holds (" +
-                        state.budget_council.to_string() + " council money, " + state.budget_own.to_string() + " own money)");
+                        state.budget_council.rounded(2, RoundingMode::half_even).to_string() + " council money, " +
+                        state.budget_own.rounded(2, RoundingMode::half_even).to_string() + " own money)");
     }
     const Decimal from_council = event.amount < state.budget_council ? event.amount : state.budget_council;
     const Decimal from_own = event.amount - from_council;
