@@ -29,6 +29,8 @@ def main():
     parser.add_argument("--events-per-citizen", type=int, default=50)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", default=None)
+    parser.add_argument("--balance-only", action="store_true",
+                        help="skip the floor (it holds every row in memory): for the 10-million-entry balance latency")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.work) as folder:
         folder = pathlib.Path(folder)
@@ -37,9 +39,16 @@ def main():
         (folder / "events.csv").write_text(events_csv)
         out = subprocess.run([args.binary, "--scheme", str(SOURCE / "examples/schemes/cswa-reference.yaml"),
                               "--citizens", str(folder / "citizens.csv"), "--events", str(folder / "events.csv"),
-                              "--work", str(folder / "db")], capture_output=True, text=True, check=True).stdout
+                              "--work", str(folder / "db")] + (["--floor", "no"] if args.balance_only else []),
+                             capture_output=True, text=True, check=True).stdout
     figures = dict(line.split(" ", 1) for line in out.splitlines())
     events = int(figures["events"])
+    if args.balance_only:
+        print(f"events {events:,}, entries {int(figures['entries']):,}; import {float(figures['import_seconds']):.1f} s")
+        print(f"balance query, citizen account: {float(figures['citizen_balance_query_seconds']) * 1e6:.0f} us; "
+              f"as of a date and as known at a moment: {float(figures['citizen_balance_as_of_query_seconds']) * 1e6:.0f} us; "
+              f"fund:social: {float(figures['fund_balance_query_seconds']):.2f} s")
+        return 0
     import_rate = events / float(figures["import_seconds"])
     floor_rate = events / float(figures["floor_seconds"])
     ratio = import_rate / floor_rate
