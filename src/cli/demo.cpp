@@ -182,7 +182,8 @@ int run_demo_job(const std::filesystem::path& directory) {
   std::cout << fmt::format("  funds      social {}  care {}  pension {}  written off {}\n", balance("fund:social"),
                            balance("fund:care"), balance("fund:pension"), balance("fund:writeoff"));
   std::cout << fmt::format("  chain head {}\n", advanced.chain_head.empty() ? imported.chain_head : advanced.chain_head);
-  std::cout << fmt::format("done in {:.1f} s. Try:\n", seconds_since(started));
+  std::cout << fmt::format("done in {:.1f} s. Open {} in a browser, or try:\n", seconds_since(started),
+                           (statements / "C0001.html").string());
   std::cout << fmt::format("  commonweal statement {} --citizen C0001 --tax-year 2024-25 --format json\n", ledger.string());
   std::cout << fmt::format("  commonweal balance {} citizen:C0001:social\n", ledger.string());
   std::cout << fmt::format("  commonweal verify {}\n", ledger.string());
