@@ -14,18 +14,13 @@
 #include <map>
 #include <string>
 
+#include "bench_support.hpp"
 #include "commonweal/policy/parameter_file.hpp"
 #include "commonweal/store/csv_import.hpp"
 
 using namespace commonweal;
 
-namespace {
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
-}  // namespace
+using bench::thread_cpu_seconds;
 
 int main(int argc, char** argv) {
   std::map<std::string, std::string> options;

@@ -48,6 +48,22 @@ def population(citizens, per_citizen, seed):
     return "\n".join(citizen_rows) + "\n", "\n".join(event_rows) + "\n"
 
 
+def run_on_population(binary, citizens, per_citizen, seed, extra=(), work=None):
+    """Writes the seeded population as CSV in a scratch folder, runs a benchmark
+    program on it (--scheme, --citizens, --events, --work and extra), and
+    returns its "name value" lines as a dict of strings."""
+    with tempfile.TemporaryDirectory(dir=work) as folder:
+        folder = pathlib.Path(folder)
+        citizens_csv, events_csv = population(citizens, per_citizen, seed)
+        (folder / "citizens.csv").write_text(citizens_csv)
+        (folder / "events.csv").write_text(events_csv)
+        out = subprocess.run([binary, "--scheme", str(SOURCE / "examples/schemes/cswa-reference.yaml"),
+                              "--citizens", str(folder / "citizens.csv"), "--events", str(folder / "events.csv"),
+                              "--work", str(folder / "db"), *extra],
+                             capture_output=True, text=True, check=True).stdout
+    return dict(line.split(" ", 1) for line in out.splitlines())
+
+
 def run_engine(binary, scheme, citizens_csv, events_csv, folder):
     (folder / "citizens.csv").write_text(citizens_csv)
     (folder / "events.csv").write_text(events_csv)

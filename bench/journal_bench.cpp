@@ -39,24 +39,15 @@
 #include <unordered_map>
 #include <vector>
 
+#include "bench_support.hpp"
 #include "commonweal/ledger/journal.hpp"
 
 namespace {
 
 using namespace commonweal;
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-// CPU time of this thread, user and system, in seconds: beside the wall-clock
-// figures it shows how much a busy, shared machine took away.
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
-}
+using bench::Clock;
+using bench::seconds_since;
+using bench::thread_cpu_seconds;
 
 long peak_rss_kib() {
   rusage usage{};

@@ -15,16 +15,16 @@
 #include <vector>
 
 #include "../src/store/sqlite.hpp"
+#include "bench_support.hpp"
 #include "commonweal/statement/render.hpp"
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/ledger_store.hpp"
 
 using namespace commonweal;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::seconds_since;
 
 namespace {
-
-double seconds_since(Clock::time_point from) { return std::chrono::duration<double>(Clock::now() - from).count(); }
 
 // Runs make(citizen) for every citizen on `threads` threads; returns the seconds and the bytes made.
 template <typename Make>

@@ -15,12 +15,10 @@ Usage: /usr/bin/python3 bench/statement_bench.py --binary build/bench/statement_
 """
 import argparse
 import pathlib
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from engine_bench import SOURCE, population  # noqa: E402
+from engine_bench import run_on_population  # noqa: E402
 
 
 def main():
@@ -30,15 +28,7 @@ def main():
     parser.add_argument("--events-per-citizen", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        folder = pathlib.Path(folder)
-        citizens_csv, events_csv = population(args.citizens, args.events_per_citizen, args.seed)
-        (folder / "citizens.csv").write_text(citizens_csv)
-        (folder / "events.csv").write_text(events_csv)
-        out = subprocess.run([args.binary, "--scheme", str(SOURCE / "examples/schemes/cswa-reference.yaml"),
-                              "--citizens", str(folder / "citizens.csv"), "--events", str(folder / "events.csv"),
-                              "--work", str(folder / "db")], capture_output=True, text=True, check=True).stdout
-    f = dict(line.split(" ", 1) for line in out.splitlines())
+    f = run_on_population(args.binary, args.citizens, args.events_per_citizen, args.seed)
     n = int(f["citizens"])
     json_rate = n / float(f["json_seconds"])
     html_rate = n / float(f["html_seconds"])

@@ -17,22 +17,17 @@
 #include <vector>
 
 #include "../src/store/sqlite.hpp"
+#include "bench_support.hpp"
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/ledger_store.hpp"
 
 using namespace commonweal;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
 
 namespace {
 
-double seconds(Clock::time_point from, Clock::time_point to) { return std::chrono::duration<double>(to - from).count(); }
-
-// CPU time of this thread: on a shared machine, what the work itself cost.
-double thread_cpu_seconds() {
-  timespec now{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
-}
+using bench::seconds_since;
+using bench::thread_cpu_seconds;
 
 void remove_ledger(const std::string& path) {
   for (const char* suffix : {"", "-wal", "-shm", ".anchors"}) std::filesystem::remove(path + suffix);
@@ -67,7 +62,7 @@ int main(int argc, char** argv) {
     LedgerStore store = LedgerStore::open(ledger);
     const ImportBatch batch = read_import_files(ImportFiles{std::nullopt, options.at("--events"), std::nullopt});
     const StoredChange change = store.import(batch);
-    import_seconds = seconds(start, Clock::now());
+    import_seconds = seconds_since(start);
     import_cpu_seconds = thread_cpu_seconds() - cpu_start;
     events = change.summary.events_added;
     entries = change.summary.entries_posted;
@@ -140,7 +135,7 @@ int main(int argc, char** argv) {
       sqlite3_finalize(insert);
     }
     target.execute("COMMIT");
-    floor_seconds = seconds(start, Clock::now());
+    floor_seconds = seconds_since(start);
     floor_cpu_seconds = thread_cpu_seconds() - cpu_start;
     for (Loaded& l : loaded) {
       for (sqlite3_value* value : l.cells) sqlite3_value_free(value);
@@ -159,16 +154,16 @@ int main(int argc, char** argv) {
   auto start = Clock::now();
   Decimal checksum;
   for (int q = 0; q < queries; ++q) checksum += store.balance(citizens[random() % citizens.size()]);
-  const double citizen_query = seconds(start, Clock::now()) / queries;
+  const double citizen_query = seconds_since(start) / queries;
   start = Clock::now();
   for (int q = 0; q < queries; ++q) {
     checksum += store.balance(citizens[random() % citizens.size()], parse_date("2020-04-05"),
                               parse_moment("2030-01-01T00:00:00Z"));
   }
-  const double citizen_query_as_of = seconds(start, Clock::now()) / queries;
+  const double citizen_query_as_of = seconds_since(start) / queries;
   start = Clock::now();
   const Decimal fund = store.balance("fund:social");
-  const double fund_query = seconds(start, Clock::now());
+  const double fund_query = seconds_since(start);
 
   std::printf("events %zu\nentries %zu\nimport_seconds %.6f\nfloor_rows %zu\nfloor_seconds %.6f\n", events, entries,
               import_seconds, rows_written, floor_seconds);

@@ -14,12 +14,10 @@ Usage: /usr/bin/python3 bench/store_bench.py --binary build/bench/store_bench
 """
 import argparse
 import pathlib
-import subprocess
 import sys
-import tempfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
-from engine_bench import SOURCE, population  # noqa: E402
+from engine_bench import run_on_population  # noqa: E402
 
 
 def main():
@@ -32,16 +30,8 @@ def main():
     parser.add_argument("--balance-only", action="store_true",
                         help="skip the floor (it holds every row in memory): for the 10-million-entry balance latency")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory(dir=args.work) as folder:
-        folder = pathlib.Path(folder)
-        citizens_csv, events_csv = population(args.citizens, args.events_per_citizen, args.seed)
-        (folder / "citizens.csv").write_text(citizens_csv)
-        (folder / "events.csv").write_text(events_csv)
-        out = subprocess.run([args.binary, "--scheme", str(SOURCE / "examples/schemes/cswa-reference.yaml"),
-                              "--citizens", str(folder / "citizens.csv"), "--events", str(folder / "events.csv"),
-                              "--work", str(folder / "db")] + (["--floor", "no"] if args.balance_only else []),
-                             capture_output=True, text=True, check=True).stdout
-    figures = dict(line.split(" ", 1) for line in out.splitlines())
+    figures = run_on_population(args.binary, args.citizens, args.events_per_citizen, args.seed,
+                                extra=["--floor", "no"] if args.balance_only else [], work=args.work)
     events = int(figures["events"])
     if args.balance_only:
         print(f"events {events:,}, entries {int(figures['entries']):,}; import {float(figures['import_seconds']):.1f} s")

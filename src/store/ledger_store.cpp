@@ -227,11 +227,9 @@ struct LedgerStore::Impl {
   sqlite::Database db;
   std::optional<Engine> engine;
   std::int64_t loaded_data_version = -1;
-  std::int64_t loaded_operation = -1;
   std::unordered_map<std::string, std::int64_t> account_ids;
 
   std::int64_t data_version() { return db.single_integer("PRAGMA data_version"); }
-  std::int64_t last_operation() { return db.single_integer("SELECT coalesce(max(id), 0) FROM operations"); }
 
   void configure() {
     db.execute("PRAGMA journal_mode = WAL");
@@ -434,7 +432,6 @@ struct LedgerStore::Impl {
     engine.reset();
     engine.emplace(Engine::restore(scheme_from(scheme, reform), std::move(loaded.record)));
     loaded_data_version = version;
-    loaded_operation = loaded.operations.empty() ? 0 : loaded.operations.back().id;
     load_accounts();
     if (snapshot) snapshot->commit();
     return *engine;
@@ -587,6 +584,15 @@ struct LedgerStore::Impl {
     transaction.commit();
   }
 
+  // Ends an operation: its chain hash, the commit, the engine marked as the file's, the anchor.
+  void commit(Writer& writer, sqlite::Transaction& transaction, StoredChange& change) {
+    change.chain_head = writer.finish();
+    transaction.commit();
+    change.stored = true;
+    loaded_data_version = data_version();
+    append_anchor(change.chain_head, writer.op);
+  }
+
   void append_anchor(const std::string& hash, const OperationRow& op) {
     if (path == ":memory:") return;
     const std::string line = hash + " " + op.recorded_at + " " + op.kind + "\n";
@@ -629,11 +635,9 @@ LedgerStore LedgerStore::create(const std::string& path, SchemeText scheme, std:
   sqlite::Transaction transaction(impl->db, true);
   Impl::Writer writer(*impl, "create", impl->next_moment(recorded_at), std::nullopt);
   impl->write_scheme(writer, scheme, reform);
-  const std::string head = writer.finish();
-  transaction.commit();
-  impl->append_anchor(head, writer.op);
+  StoredChange created;
+  impl->commit(writer, transaction, created);
   impl->engine.emplace(std::move(parsed));
-  impl->loaded_data_version = impl->data_version();
   return LedgerStore(std::move(impl));
 }
 
@@ -704,14 +708,14 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     }
     std::vector<ProviderRow> new_providers;
     {
-      std::map<std::pair<std::string, int>, bool> written;
+      std::set<std::pair<std::string, int>> written;
       sqlite::Statement exists = impl.db.prepare("SELECT 1 FROM providers WHERE provider = ?1 AND accredited_from = ?2");
       for (const ProviderRow& row : batch.providers) {
         const std::string from = format_date(row.range.from);
         exists.bind(1, row.provider).bind(2, from);
         const bool known = exists.next();
         exists.reset();
-        if (!known && written.emplace(std::pair(row.provider, day_number(row.range.from)), true).second) new_providers.push_back(row);
+        if (!known && written.emplace(row.provider, day_number(row.range.from)).second) new_providers.push_back(row);
       }
       std::sort(new_providers.begin(), new_providers.end(), [](const ProviderRow& a, const ProviderRow& b) {
         return std::pair(a.provider, day_number(a.range.from)) < std::pair(b.provider, day_number(b.range.from));
@@ -769,11 +773,7 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
       }
     }
     writer.write_entries(engine.journal().entries(), first_entry);
-    change.chain_head = writer.finish();
-    transaction.commit();
-    change.stored = true;
-    impl.loaded_data_version = impl.data_version();
-    impl.append_anchor(change.chain_head, writer.op);
+    impl.commit(writer, transaction, change);
   } catch (...) {
     impl.engine.reset();  // the engine ran ahead of the file: reload it next time
     throw;
@@ -793,11 +793,7 @@ StoredChange LedgerStore::advance(const Date& to, std::optional<Moment> recorded
     change.summary = engine.advance(to, moment);
     Impl::Writer writer(impl, "advance", moment, to);
     writer.write_entries(engine.journal().entries(), first_entry);
-    change.chain_head = writer.finish();
-    transaction.commit();
-    change.stored = true;
-    impl.loaded_data_version = impl.data_version();
-    impl.append_anchor(change.chain_head, writer.op);
+    impl.commit(writer, transaction, change);
   } catch (...) {
     impl.engine.reset();
     throw;
@@ -823,11 +819,7 @@ StoredChange LedgerStore::set_scheme(std::optional<SchemeText> scheme, std::opti
     Impl::Writer writer(impl, "scheme", moment, std::nullopt);
     impl.write_scheme(writer, next_scheme, next_reform);
     writer.write_entries(engine.journal().entries(), first_entry);
-    change.chain_head = writer.finish();
-    transaction.commit();
-    change.stored = true;
-    impl.loaded_data_version = impl.data_version();
-    impl.append_anchor(change.chain_head, writer.op);
+    impl.commit(writer, transaction, change);
   } catch (...) {
     impl.engine.reset();
     throw;
