@@ -75,7 +75,7 @@ void read_posting(const Entry& entry, const AccountOwner& owner, const Decimal& 
   if (owner.pot == "social") {
     c[Measure::closing_balance] += v;
     if (rule == "R1") c[Measure::contributions] += v, flow(Flow::contributions, amount);
-    else if (rule == "R4.credit") c[Measure::social_credits] += v, flow(Flow::social_credits, amount);
+    else if (rule == "R4") c[Measure::social_credits] += v, flow(Flow::social_credits, amount);
     else if (rule == "R2") c[Measure::benefits_charged] -= v, flow(Flow::benefits_charged, -amount);
     else if (rule == "R3") c[Measure::copayments] -= v, flow(Flow::copayments, -amount);
     else if (rule == "R8") c[Measure::indexation] += v, flow(Flow::indexation, amount);

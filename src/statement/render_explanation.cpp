@@ -74,7 +74,7 @@ class Explainer {
     }
     auto found = index_.find(key);
     if (found != index_.end()) return found->second;
-    // R4's value and credit entries are explained under R4's key: "C1/E3/R4.credit" -> "C1/E3/R4".
+    // Ledgers written before one entry per event kept "C1/E3/R4.credit", "C1/E3/R1.memo": explained under "C1/E3/R4", "C1/E3/R1".
     const std::size_t dot = key.rfind('.');
     if (dot != std::string::npos && dot > key.rfind('/')) {
       found = index_.find(key.substr(0, dot));
@@ -119,7 +119,7 @@ class Explainer {
       const std::string_view rule = rule_of(entry.code);
       const std::string detail = detail_of(entry.code);
       if (rule == "R1") return {&line(1, detail, "Contributions credited: " + readable_code(detail)), 1};
-      if (rule == "R4.credit") return {&line(2, "", "Social credits for volunteering"), 1};
+      if (rule == "R4") return {&line(2, "", "Social credits for volunteering"), 1};
       if (rule == "R2") return {&line(3, detail, "Benefits charged: " + readable_code(detail)), -1};
       if (rule == "R3") return {&line(4, detail, "Co-payments: " + readable_code(detail)), -1};
       if (rule == "R8") return {&line(5, "", "Indexation"), 1};

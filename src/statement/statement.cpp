@@ -132,7 +132,7 @@ void read_social(const Journal& journal, const std::string& id, const Window& wi
     if (rule == "R1") add_to(social.contributions, code_detail(entry.code), posting.amount);
     else if (rule == "R2") add_to(social.benefits_charged, code_detail(entry.code), -posting.amount);
     else if (rule == "R3") add_to(social.copayments, code_detail(entry.code), -posting.amount);
-    else if (rule == "R4.credit") social.social_credits += posting.amount;
+    else if (rule == "R4") social.social_credits += posting.amount;
     else if (rule == "R8") social.indexation += posting.amount;
     else if (rule == "R9") social.settlement += posting.amount;
     else throw Error(ErrorCode::invalid_argument, "statement: entry " + entry.id + " has an unknown code " + entry.code);

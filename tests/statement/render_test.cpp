@@ -309,6 +309,19 @@ TEST_CASE("render_html: chart coordinates are exact integers within the view box
   CHECK(numbers > 20);
 }
 
+TEST_CASE("render_explanation_text: what was worked out but posted nothing has its own section") {
+  Engine engine(Scheme::reference(
+      load_parameter_file(std::string(COMMONWEAL_SOURCE_DIR) + "/examples/schemes/cswa-reference.yaml")));
+  const CsvText citizens{"citizens.csv", "citizen,birth_date\nC1,1990-06-01\n"};
+  const CsvText events{"events.csv", "id,date,citizen,kind,code,amount\nE1,2024-07-01,C1,volunteer,food-bank,0.00\n"};
+  engine.import(parse_import(citizens, events, std::nullopt), parse_moment("2025-04-06T09:00:00Z"));
+  const std::string text = render_explanation_text(engine, "C1", "2024-25");
+  const std::size_t quiet = text.find("WORKED OUT IN THE PERIOD, POSTING NOTHING ON THIS STATEMENT");
+  REQUIRE(quiet != std::string::npos);
+  CHECK(text.find("volunteered 0.00 hours for food-bank on 2024-07-01", quiet) != std::string::npos);
+  CHECK(engine.journal().entry_count() == 0);
+}
+
 TEST_CASE("render_explanation_text: each line with its events, rule, parameters and rounding") {
   const Engine engine = worked_engine();
   const std::string text = render_explanation_text(engine, "C1", "2024-25");
@@ -324,9 +337,11 @@ TEST_CASE("render_explanation_text: each line with its events, rule, parameters 
   // Hours C1 spent were given by C2: the exchange is explained from C2's side.
   CHECK(ends_with(line_with(text, "Time credits spent (hours)"), " 1.00"));
   CHECK(text.find("event E6: exchange tb-north 1.00 with C1 (recorded by C2)") != std::string::npos);
-  // Council tax has no contribution share: worked out, nothing credited.
-  CHECK(text.find("WORKED OUT IN THE PERIOD, POSTING NOTHING ON THIS STATEMENT") != std::string::npos);
-  CHECK(text.find("parameter: contribution_share.council_tax = none") != std::string::npos);
+  // Council tax has no contribution share: its working is shown under the tax paid, nothing credited.
+  const std::size_t council_tax = text.find("Taxes paid: council tax");
+  REQUIRE(council_tax != std::string::npos);
+  CHECK(text.find("parameter: contribution_share.council_tax = none", council_tax) != std::string::npos);
+  CHECK(text.find("Contributions credited: council tax") == std::string::npos);
   // Nothing from another year.
   CHECK(text.find("E0:") == std::string::npos);
   CHECK(text.find("E01:") == std::string::npos);

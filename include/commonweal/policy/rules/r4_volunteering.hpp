@@ -7,7 +7,9 @@
 // Credit citizen:<id>:time with the hours against org:<code>; V is shown on
 // the statement (a memo pair memo:citizen:<id>:volunteering against
 // memo:volunteering:<code>); if S > 0 and the account is not settled, credit
-// citizen:<id>:social with S against fund:social.
+// citizen:<id>:social with S against fund:social. One entry per event (key
+// "<citizen>/<event>/R4", code "R4:<code>"): the hours, the value's memo pair
+// and the credit are its postings (hours and pounds each balance on their own).
 #pragma once
 
 #include "commonweal/core/hours.hpp"
@@ -36,23 +38,28 @@ class Volunteering final : public EventRule {
     }
     const Decimal hours = hours_rounded_to_step(event.amount, event.date, context);
     if (hours.is_zero()) return;
-    context.emit_transfer(event_key(event, "R4"), event.date, {"R4:", event.code}, event.id, accounts::parts::time(id),
-                          accounts::parts::organisation(event.code), hours, Unit::hour());
-    state.time += hours;
     const Decimal rate = context.number("valuation_rate_per_hour", event.date).value_or(Decimal());
     const Decimal value = context.multiply(hours, rate, currency.scale(), RoundingMode::half_even);
-    if (value.is_zero()) return;
-    context.emit_transfer(event_key(event, "R4.value"), event.date, {"R4.value:", event.code}, event.id,
-                          accounts::parts::memo_citizen(id, "volunteering"),
-                          accounts::parts::memo_total("volunteering", event.code),
-                          value, currency);
-    if (state.settled) return;
-    const Decimal share = context.number("social_credit_share", event.date).value_or(Decimal());
-    const Decimal credit = context.multiply(value, share, currency.scale(), RoundingMode::half_even);
-    if (credit.sign() <= 0) return;
-    context.emit_transfer(event_key(event, "R4.credit"), event.date, {"R4.credit:", event.code}, event.id,
-                          accounts::parts::social(id), accounts::fund_social, credit, currency);
+    const Decimal credit = value.is_zero() || state.settled ? Decimal() : social_credit_of(value, event, context);
+    const RuleContext::PostingText postings[] = {
+        {accounts::parts::time(id), Amount(hours, Unit::hour())},
+        {accounts::parts::organisation(event.code), Amount(-hours, Unit::hour())},
+        {accounts::parts::memo_citizen(id, "volunteering"), Amount(value, currency)},
+        {accounts::parts::memo_total("volunteering", event.code), Amount(-value, currency)},
+        {accounts::parts::social(id), Amount(credit, currency)},
+        {accounts::fund_social, Amount(-credit, currency)}};
+    const std::size_t count = value.is_zero() ? 2 : credit.is_zero() ? 4 : 6;
+    context.emit(event_key(event, "R4"), event.date, {"R4:", event.code}, event.id, std::span(postings).first(count));
+    state.time += hours;
     state.social += credit;
+  }
+
+ private:
+  // S = round(V x social_credit_share); only a positive S is credited.
+  static Decimal social_credit_of(const Decimal& value, const Event& event, RuleContext& context) {
+    const Decimal share = context.number("social_credit_share", event.date).value_or(Decimal());
+    const Decimal credit = context.multiply(value, share, context.currency().scale(), RoundingMode::half_even);
+    return credit.sign() > 0 ? credit : Decimal();
   }
 };
 
