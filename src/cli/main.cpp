@@ -165,8 +165,8 @@ std::string statement_format(const Arguments& a, const std::string& fallback) {
 int run_statement(const Arguments& a) {
   const std::string format = statement_format(a, "text");
   LedgerStore store = LedgerStore::open(a.positionals[0]);
-  const Statement statement = make_statement(store.engine(), a.required("statement", "--citizen"),
-                                             a.required("statement", "--tax-year"), as_known_at_option(a));
+  const Statement statement = store.statement(a.required("statement", "--citizen"), a.required("statement", "--tax-year"),
+                                              as_known_at_option(a));
   std::cout << statement_in(statement, format);
   return exit_ok;
 }
@@ -175,8 +175,8 @@ int run_budget_statement(const Arguments& a) {
   const std::string format = a.option("--format").value_or("text");
   if (format != "json" && format != "text") throw UsageError("--format is text or json");
   LedgerStore store = LedgerStore::open(a.positionals[0]);
-  const BudgetStatement statement = make_budget_statement(store.engine(), a.required("budget-statement", "--citizen"),
-                                                          a.required("budget-statement", "--month"), as_known_at_option(a));
+  const BudgetStatement statement = store.budget_statement(a.required("budget-statement", "--citizen"),
+                                                           a.required("budget-statement", "--month"), as_known_at_option(a));
   std::cout << (format == "json" ? statement.to_json() : statement.to_text());
   return exit_ok;
 }

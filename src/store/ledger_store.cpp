@@ -17,6 +17,8 @@
 
 #include "../core/sha256.hpp"
 #include "commonweal/policy/parameter_file.hpp"
+#include "commonweal/statement/budget_statement.hpp"
+#include "commonweal/statement/statement.hpp"
 #include "sqlite.hpp"
 
 namespace commonweal {
@@ -119,6 +121,11 @@ CREATE TABLE refusals (
   recorded_at TEXT NOT NULL,
   PRIMARY KEY (event_id, reason)
 ) WITHOUT ROWID;
+)sql",
+    // 3: postings found by their entry, so that one citizen's entries are read whole
+    // (statement(), budget_statement()) without reading the rest of the file.
+    R"sql(
+CREATE INDEX postings_by_entry ON postings (entry_position);
 )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
@@ -295,39 +302,68 @@ struct LedgerStore::Impl {
     std::vector<std::int64_t> entry_operation;  // per entry
   };
 
-  // Everything the file holds, read in the current transaction.
-  Loaded read_everything() {
-    Loaded loaded;
+  // Operations, the clock's history and the last import: the frame every read starts from.
+  struct Frame {
+    std::unordered_map<std::int64_t, Moment> moment_of_operation;
+    Moment moment_of(std::int64_t operation) const {
+      const auto found = moment_of_operation.find(operation);
+      if (found == moment_of_operation.end()) {
+        throw Error(ErrorCode::invalid_input, "the ledger names a missing operation " + std::to_string(operation));
+      }
+      return found->second;
+    }
+  };
+  Frame read_frame(Loaded& loaded) {
     loaded.operations = operations();
-    std::unordered_map<std::int64_t, const OperationRow*> by_id;
-    for (const OperationRow& op : loaded.operations) by_id.emplace(op.id, &op);
-    const auto moment_of = [&](std::int64_t operation) {
-      const auto found = by_id.find(operation);
-      if (found == by_id.end()) throw Error(ErrorCode::invalid_input, "the ledger names a missing operation " + std::to_string(operation));
-      return parse_moment(found->second->recorded_at);
-    };
+    Frame frame;
     EngineRecord& record = loaded.record;
     for (const OperationRow& op : loaded.operations) {
+      frame.moment_of_operation.emplace(op.id, parse_moment(op.recorded_at));
       if (op.kind == "advance") record.clock_history.emplace_back(parse_moment(op.recorded_at), parse_date(op.clock));
       if (op.kind == "import") record.last_import_at = parse_moment(op.recorded_at);
     }
-    {
-      // Each citizen's latest record, and when a death date was first recorded.
-      sqlite::Statement row = db.prepare(
-          "SELECT citizen, operation_id, birth_date, death_date, region FROM citizen_records ORDER BY citizen, operation_id");
-      std::map<std::string, EngineRecord::CitizenEntry> citizens;
-      while (row.next()) {
-        EngineRecord::CitizenEntry& entry = citizens[std::string(row.text(0))];
-        const bool had_death = entry.citizen.death_date.has_value();
-        entry.citizen.id = std::string(row.text(0));
-        entry.citizen.birth_date = parse_date(row.text(2));
-        entry.citizen.death_date.reset();
-        if (!row.is_null(3)) entry.citizen.death_date = parse_date(row.text(3));
-        entry.citizen.region = std::string(row.text(4));
-        if (entry.citizen.death_date && !had_death) entry.death_recorded_at = moment_of(row.integer(1));
-      }
-      for (auto& [id, entry] : citizens) record.citizens.push_back(std::move(entry));
+    return frame;
+  }
+
+  // Each citizen's latest record (one citizen, or all), and when a death date was first recorded.
+  void read_citizens(const Frame& frame, const std::string* only, EngineRecord& record) {
+    sqlite::Statement row = db.prepare(
+        std::string("SELECT citizen, operation_id, birth_date, death_date, region FROM citizen_records ") +
+        (only ? "WHERE citizen = ?1 " : "") + "ORDER BY citizen, operation_id");
+    if (only) row.bind(1, *only);
+    std::map<std::string, EngineRecord::CitizenEntry> citizens;
+    while (row.next()) {
+      EngineRecord::CitizenEntry& entry = citizens[std::string(row.text(0))];
+      const bool had_death = entry.citizen.death_date.has_value();
+      entry.citizen.id = std::string(row.text(0));
+      entry.citizen.birth_date = parse_date(row.text(2));
+      entry.citizen.death_date.reset();
+      if (!row.is_null(3)) entry.citizen.death_date = parse_date(row.text(3));
+      entry.citizen.region = std::string(row.text(4));
+      if (entry.citizen.death_date && !had_death) entry.death_recorded_at = frame.moment_of(row.integer(1));
     }
+    for (auto& [id, entry] : citizens) record.citizens.push_back(std::move(entry));
+  }
+
+  // An entry's columns from a row of (position, id, operation_id, effective_date, code, memo, reverses).
+  static Entry entry_of_row(sqlite::Statement& row, const Frame& frame) {
+    Entry entry;
+    entry.id = std::string(row.text(1));
+    entry.recorded_at = frame.moment_of(row.integer(2));
+    entry.effective_date = parse_date(row.text(3));
+    entry.code = std::string(row.text(4));
+    entry.memo = std::string(row.text(5));
+    entry.reverses = std::string(row.text(6));
+    return entry;
+  }
+  static constexpr const char* entry_columns = "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ";
+
+  // Everything the file holds, read in the current transaction.
+  Loaded read_everything() {
+    Loaded loaded;
+    const Frame frame = read_frame(loaded);
+    EngineRecord& record = loaded.record;
+    read_citizens(frame, nullptr, record);
     {
       sqlite::Statement row = db.prepare("SELECT provider, accredited_from, accredited_to FROM providers ORDER BY provider, accredited_from");
       while (row.next()) {
@@ -366,8 +402,7 @@ struct LedgerStore::Impl {
     record.entries.reserve(static_cast<std::size_t>(entry_count));
     loaded.entry_operation.reserve(static_cast<std::size_t>(entry_count));
     {
-      sqlite::Statement entries = db.prepare(
-          "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ORDER BY position");
+      sqlite::Statement entries = db.prepare(std::string(entry_columns) + "ORDER BY position");
       std::int64_t expected_position = 1;
       while (entries.next()) {
         const std::int64_t position = entries.integer(0);
@@ -376,16 +411,8 @@ struct LedgerStore::Impl {
                                                     std::to_string(expected_position - 1) + " to " + std::to_string(position));
         }
         ++expected_position;
-        Entry entry;
-        entry.id = std::string(entries.text(1));
-        const std::int64_t operation = entries.integer(2);
-        entry.recorded_at = moment_of(operation);
-        entry.effective_date = parse_date(entries.text(3));
-        entry.code = std::string(entries.text(4));
-        entry.memo = std::string(entries.text(5));
-        entry.reverses = std::string(entries.text(6));
-        record.entries.push_back(std::move(entry));
-        loaded.entry_operation.push_back(operation);
+        record.entries.push_back(entry_of_row(entries, frame));
+        loaded.entry_operation.push_back(entries.integer(2));
       }
     }
     {
@@ -418,6 +445,80 @@ struct LedgerStore::Impl {
       }
     }
     return loaded;
+  }
+
+  // One citizen's part of the file: their record, the clock's history and every
+  // entry with a posting on one of their accounts (citizen:ID:*, memo:citizen:ID:*),
+  // whole and in journal order; no events and no other citizen. Enough for the
+  // statements, which read only those accounts, through postings_by_entry and the
+  // accounts' name index instead of the whole file.
+  Loaded read_citizen(const std::string& citizen) {
+    Loaded loaded;
+    const Frame frame = read_frame(loaded);
+    EngineRecord& record = loaded.record;
+    read_citizens(frame, &citizen, record);
+    if (record.citizens.empty()) throw Error(ErrorCode::not_found, "unknown citizen " + citizen);
+    std::vector<std::int64_t> positions;
+    {
+      sqlite::Statement account = db.prepare("SELECT id FROM accounts WHERE name >= ?1 AND name < ?2");
+      sqlite::Statement posting = db.prepare("SELECT entry_position FROM postings WHERE account_id = ?1");
+      for (const std::string prefix : {"citizen:" + citizen + ":", "memo:citizen:" + citizen + ":"}) {
+        std::string after = prefix;
+        after.back() = ':' + 1;  // every name that starts with prefix sorts before this one
+        account.bind(1, prefix);
+        account.bind(2, after);
+        while (account.next()) {
+          posting.bind(1, account.integer(0));
+          while (posting.next()) positions.push_back(posting.integer(0));
+          posting.reset();
+        }
+        account.reset();
+      }
+    }
+    std::sort(positions.begin(), positions.end());
+    positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
+    sqlite::Statement entry_row = db.prepare(std::string(entry_columns) + "WHERE position = ?1");
+    sqlite::Statement posting_rows = db.prepare(
+        "SELECT a.name, a.unit, p.amount_minor FROM postings p JOIN accounts a ON a.id = p.account_id "
+        "WHERE p.entry_position = ?1 ORDER BY p.line");
+    record.entries.reserve(positions.size());
+    for (const std::int64_t position : positions) {
+      entry_row.bind(1, position);
+      if (!entry_row.next()) throw Error(ErrorCode::invalid_input, "a posting names a missing entry " + std::to_string(position));
+      Entry entry = entry_of_row(entry_row, frame);
+      loaded.entry_operation.push_back(entry_row.integer(2));
+      entry_row.reset();
+      posting_rows.bind(1, position);
+      while (posting_rows.next()) {
+        const Unit unit = Unit::parse(posting_rows.text(1));
+        entry.postings.push_back(Posting{std::string(posting_rows.text(0)), Amount(from_minor(posting_rows.integer(2), unit), unit)});
+      }
+      posting_rows.reset();
+      record.entries.push_back(std::move(entry));
+    }
+    return loaded;
+  }
+
+  // When the whole ledger last learned anything (Engine::last_recorded_at, without loading it).
+  std::optional<Moment> last_recorded_at(const Loaded& frame_only) {
+    std::optional<Moment> latest = frame_only.record.last_import_at;
+    const auto later = [&](const Moment& moment) {
+      if (!latest || *latest < moment) latest = moment;
+    };
+    if (!frame_only.record.clock_history.empty()) later(frame_only.record.clock_history.back().first);
+    sqlite::Statement last = db.prepare(
+        "SELECT o.recorded_at FROM entries e JOIN operations o ON o.id = e.operation_id ORDER BY e.position DESC LIMIT 1");
+    if (last.next()) later(parse_moment(last.text(0)));
+    return latest;
+  }
+
+  // An engine of one citizen's part of the file (read_citizen), and the whole ledger's last
+  // recorded moment: what statements need, without reading everyone else. Read-only use.
+  std::pair<Engine, std::optional<Moment>> citizen_engine(const std::string& citizen) {
+    auto [scheme, reform] = current_scheme_texts();
+    Loaded loaded = read_citizen(citizen);
+    const std::optional<Moment> last = last_recorded_at(loaded);
+    return {Engine::restore(scheme_from(scheme, reform), std::move(loaded.record)), last};
   }
 
   // Rebuilds the engine when the file changed since it was loaded (another process wrote).
@@ -660,6 +761,28 @@ LedgerStore LedgerStore::open(const std::string& path) {
 }
 
 const Engine& LedgerStore::engine() { return impl_->current_engine(); }
+
+Statement LedgerStore::statement(const std::string& citizen, const std::string& tax_year,
+                                 std::optional<Moment> as_known_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction snapshot(impl.db, false);
+  if (impl.engine && impl.data_version() == impl.loaded_data_version) {
+    return make_statement(*impl.engine, citizen, tax_year, as_known_at);
+  }
+  auto [engine, last_recorded_at] = impl.citizen_engine(citizen);
+  return make_statement(engine, citizen, tax_year, as_known_at ? as_known_at : last_recorded_at);
+}
+
+BudgetStatement LedgerStore::budget_statement(const std::string& citizen, const std::string& month,
+                                              std::optional<Moment> as_known_at) {
+  Impl& impl = *impl_;
+  sqlite::Transaction snapshot(impl.db, false);
+  if (impl.engine && impl.data_version() == impl.loaded_data_version) {
+    return make_budget_statement(*impl.engine, citizen, month, as_known_at);
+  }
+  auto [engine, last_recorded_at] = impl.citizen_engine(citizen);
+  return make_budget_statement(engine, citizen, month, as_known_at ? as_known_at : last_recorded_at);
+}
 
 StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment> recorded_at) {
   Impl& impl = *impl_;

@@ -302,14 +302,30 @@ def test_a_refused_learning_spend_is_logged_once_and_nothing_else_changes(ledger
     run("verify", ledger, check=0)
 
 
-def test_a_version_1_ledger_is_migrated_forward(ledger, tmp_path):
-    subprocess.run(["sqlite3", str(ledger), "DROP TABLE refusals; PRAGMA user_version = 1;"], check=True)
+def indexes(db):
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return {row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")}
+    finally:
+        connection.close()
+
+
+@pytest.mark.parametrize("version, undo", [
+    (1, "DROP TABLE refusals; DROP INDEX postings_by_entry;"),
+    (2, "DROP INDEX postings_by_entry;"),
+])
+def test_an_older_ledger_is_migrated_forward(ledger, tmp_path, version, undo):
+    subprocess.run(["sqlite3", str(ledger), f"{undo} PRAGMA user_version = {version};"], check=True)
+    assert "postings_by_entry" not in indexes(ledger)
     before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals")}
-    run("verify", ledger, check=0)
+    statement = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json", check=0).stdout
     after = snapshot(ledger)
-    assert after["user_version"] == (2,)
+    assert after["user_version"] == (3,)
     assert after["refusals"] == []
+    assert "postings_by_entry" in indexes(ledger)
     assert {k: v for k, v in after.items() if k not in ("user_version", "refusals")} == before
+    run("verify", ledger, check=0)
+    assert json.loads(statement)["taxes_paid"]["income_tax"] == "1234.55"
 
 
 def test_init_refuses_an_existing_ledger_or_stale_anchors(ledger, tmp_path):
