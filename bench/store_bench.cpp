@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
       {"operations", "id, kind, recorded_at, clock, entry_count, entries_head, inputs_sha256, hash", 8},
       {"accounts", "id, name, unit", 3},
       {"events", "sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source", 11},
-      {"entries", "position, id, operation_id, effective_date, code, memo, reverses, hash", 8},
+      {"entries", "position, id, operation_id, effective_date, code, memo, reverses, hash, lines", 9},
       {"postings", "entry_position, line, account_id, amount_minor", 4},
   };
   std::size_t rows_written = 0;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -122,10 +123,15 @@ CREATE TABLE refusals (
   PRIMARY KEY (event_id, reason)
 ) WITHOUT ROWID;
 )sql",
-    // 3: postings found by their entry, so that one citizen's entries are read whole
-    // (statement(), budget_statement()) without reading the rest of the file.
+    // 3: each entry's postings also in its own row (`lines`), so that one citizen's entries
+    // are read whole (statement(), budget_statement()) without reading the rest of the file.
     R"sql(
-CREATE INDEX postings_by_entry ON postings (entry_position);
+ALTER TABLE entries ADD COLUMN lines TEXT NOT NULL DEFAULT '';
+CREATE INDEX migration_3_postings_by_entry ON postings (entry_position);
+UPDATE entries SET lines = coalesce((
+  SELECT group_concat(line || ' ' || account_id || ' ' || amount_minor, ',')
+  FROM (SELECT line, account_id, amount_minor FROM postings WHERE entry_position = entries.position ORDER BY line)), '');
+DROP INDEX migration_3_postings_by_entry;
 )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
@@ -156,6 +162,47 @@ Decimal from_minor(std::int64_t minor, const Unit& unit) {
   return Decimal::from_coefficient(static_cast<Decimal::coefficient_type>(minor), unit.scale());
 }
 
+
+// An entry's postings as its row's `lines` column keeps them: "LINE ACCOUNT_ID AMOUNT_MINOR"
+// for each, in line order, joined by commas ("1 17 12346,2 3 -12346").
+struct StoredLine {
+  std::int64_t line, account_id, amount_minor;
+  friend bool operator==(const StoredLine&, const StoredLine&) = default;
+};
+
+std::string lines_text(std::span<const StoredLine> lines) {
+  std::string text;
+  for (const StoredLine& line : lines) {
+    if (!text.empty()) text += ',';
+    text += fmt::format("{} {} {}", line.line, line.account_id, line.amount_minor);
+  }
+  return text;
+}
+
+// The lines of a `lines` column, in line order; Error(invalid_input) if it is not that shape.
+std::vector<StoredLine> parse_lines(std::string_view text, std::string_view entry_id) {
+  std::vector<StoredLine> lines;
+  const auto bad = [&] { return Error(ErrorCode::invalid_input, "entry " + std::string(entry_id) + " has a damaged lines column"); };
+  while (!text.empty()) {
+    const std::size_t end = std::min(text.find(','), text.size());
+    std::int64_t parts[3];
+    const char* at = text.data();
+    const char* const stop = text.data() + end;
+    for (int k = 0; k < 3; ++k) {
+      const auto [next, error] = std::from_chars(at, stop, parts[k]);
+      if (error != std::errc() || (k < 2 && (next == stop || *next != ' '))) throw bad();
+      at = k < 2 ? next + 1 : next;
+    }
+    if (at != stop) throw bad();
+    lines.push_back({parts[0], parts[1], parts[2]});
+    text.remove_prefix(std::min(end + 1, text.size()));
+  }
+  std::sort(lines.begin(), lines.end(), [](const StoredLine& a, const StoredLine& b) { return a.line < b.line; });
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (lines[i].line != static_cast<std::int64_t>(i + 1)) throw bad();
+  }
+  return lines;
+}
 
 // The entry's hash: chained over the previous entry's, and over every field of it.
 Digest entry_digest(Sha256& sha, const Digest& previous, std::int64_t position, const Entry& entry,
@@ -357,6 +404,8 @@ struct LedgerStore::Impl {
     return entry;
   }
   static constexpr const char* entry_columns = "SELECT position, id, operation_id, effective_date, code, memo, reverses FROM entries ";
+  static constexpr const char* entry_columns_with_lines =
+      "SELECT position, id, operation_id, effective_date, code, memo, reverses, lines FROM entries ";
 
   // Everything the file holds, read in the current transaction.
   Loaded read_everything() {
@@ -450,8 +499,8 @@ struct LedgerStore::Impl {
   // One citizen's part of the file: their record, the clock's history and every
   // entry with a posting on one of their accounts (citizen:ID:*, memo:citizen:ID:*),
   // whole and in journal order; no events and no other citizen. Enough for the
-  // statements, which read only those accounts, through postings_by_entry and the
-  // accounts' name index instead of the whole file.
+  // statements, which read only those accounts: found through the accounts' name
+  // index, the postings' key and each entry's `lines`, instead of the whole file.
   Loaded read_citizen(const std::string& citizen) {
     Loaded loaded;
     const Frame frame = read_frame(loaded);
@@ -477,23 +526,29 @@ struct LedgerStore::Impl {
     }
     std::sort(positions.begin(), positions.end());
     positions.erase(std::unique(positions.begin(), positions.end()), positions.end());
-    sqlite::Statement entry_row = db.prepare(std::string(entry_columns) + "WHERE position = ?1");
-    sqlite::Statement posting_rows = db.prepare(
-        "SELECT a.name, a.unit, p.amount_minor FROM postings p JOIN accounts a ON a.id = p.account_id "
-        "WHERE p.entry_position = ?1 ORDER BY p.line");
+    sqlite::Statement entry_row = db.prepare(std::string(entry_columns_with_lines) + "WHERE position = ?1");
+    sqlite::Statement account_row = db.prepare("SELECT name, unit FROM accounts WHERE id = ?1");
+    std::unordered_map<std::int64_t, std::pair<std::string, Unit>> accounts;  // the few this citizen's entries name
+    const auto account_of = [&](std::int64_t id) -> const std::pair<std::string, Unit>& {
+      auto found = accounts.find(id);
+      if (found != accounts.end()) return found->second;
+      account_row.bind(1, id);
+      if (!account_row.next()) throw Error(ErrorCode::invalid_input, "a posting names a missing account " + std::to_string(id));
+      found = accounts.emplace(id, std::pair{std::string(account_row.text(0)), Unit::parse(account_row.text(1))}).first;
+      account_row.reset();
+      return found->second;
+    };
     record.entries.reserve(positions.size());
     for (const std::int64_t position : positions) {
       entry_row.bind(1, position);
       if (!entry_row.next()) throw Error(ErrorCode::invalid_input, "a posting names a missing entry " + std::to_string(position));
       Entry entry = entry_of_row(entry_row, frame);
       loaded.entry_operation.push_back(entry_row.integer(2));
-      entry_row.reset();
-      posting_rows.bind(1, position);
-      while (posting_rows.next()) {
-        const Unit unit = Unit::parse(posting_rows.text(1));
-        entry.postings.push_back(Posting{std::string(posting_rows.text(0)), Amount(from_minor(posting_rows.integer(2), unit), unit)});
+      for (const StoredLine& line : parse_lines(entry_row.text(7), entry.id)) {
+        const auto& [name, unit] = account_of(line.account_id);
+        entry.postings.push_back(Posting{name, Amount(from_minor(line.amount_minor, unit), unit)});
       }
-      posting_rows.reset();
+      entry_row.reset();
       record.entries.push_back(std::move(entry));
     }
     return loaded;
@@ -569,8 +624,8 @@ struct LedgerStore::Impl {
       insert.run();
       op.id = sqlite3_last_insert_rowid(impl.db.handle());
       insert_entry = impl.db.prepare(
-          "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+          "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash, lines) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
       insert_posting = impl.db.prepare(
           "INSERT INTO postings (entry_position, line, account_id, amount_minor) VALUES (?1, ?2, ?3, ?4)");
       insert_account = impl.db.prepare("INSERT INTO accounts (name, unit) VALUES (?1, ?2)");
@@ -606,18 +661,23 @@ struct LedgerStore::Impl {
       };
       std::vector<PostingRow> postings;
       postings.reserve((all.size() - first) * 2);
+      std::vector<StoredLine> lines;
       for (std::size_t index = first; index < all.size(); ++index) {
         const Entry& entry = all[index];
         const auto position = static_cast<std::int64_t>(index + 1);
         previous = entry_digest(sha, previous, position, entry, op.recorded_at);
+        lines.clear();
+        for (const Posting& posting : entry.postings) {
+          lines.push_back({static_cast<std::int64_t>(lines.size() + 1), account_id(posting.account, posting.amount.unit()),
+                           to_minor(posting.amount)});
+          postings.push_back({lines.back().account_id, position, lines.back().line, lines.back().amount_minor});
+        }
         date_text = format_date(entry.effective_date);
         insert_entry.bind(1, position).bind(2, entry.id).bind(3, op.id).bind(4, date_text).bind(5, entry.code);
         insert_entry.bind(6, entry.memo).bind(7, entry.reverses).bind_blob(8, previous.data(), static_cast<int>(previous.size()));
+        const std::string lines_column = lines_text(lines);  // bound without a copy: alive until run()
+        insert_entry.bind(9, lines_column);
         insert_entry.run();
-        std::int64_t line = 0;
-        for (const Posting& posting : entry.postings) {
-          postings.push_back({account_id(posting.account, posting.amount.unit()), position, ++line, to_minor(posting.amount)});
-        }
       }
       // Postings are stored by account: inserted in that order, each lands next to the one before.
       std::sort(postings.begin(), postings.end());
@@ -1184,10 +1244,12 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
   {
     std::unordered_map<std::int64_t, std::string> recorded;
     for (const OperationRow& op : operations) recorded.emplace(op.id, op.recorded_at);
-    sqlite::Statement hashes = impl.db.prepare("SELECT hash FROM entries ORDER BY position");
+    sqlite::Statement hashes = impl.db.prepare("SELECT hash, lines FROM entries ORDER BY position");
+    impl.load_accounts();
     Sha256 sha;
     Digest previous{};
-    std::size_t reported = 0;
+    std::size_t reported = 0, lines_reported = 0;
+    std::vector<StoredLine> from_postings;
     for (std::size_t index = 0; index < loaded->record.entries.size(); ++index) {
       const Entry& entry = loaded->record.entries[index];
       const auto op = recorded.find(loaded->entry_operation[index]);
@@ -1201,6 +1263,22 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
                              ") does not match its chained hash: it, its postings or an entry before it was changed, "
                              "inserted or deleted");
         }
+      }
+      // The row's copy of its postings (what one citizen's statements read) must be the postings table's.
+      from_postings.clear();
+      for (const Posting& posting : entry.postings) {
+        const auto id = impl.account_ids.find(posting.account);
+        from_postings.push_back({static_cast<std::int64_t>(from_postings.size() + 1),
+                                 id == impl.account_ids.end() ? -1 : id->second, to_minor(posting.amount)});
+      }
+      bool lines_agree = false;
+      try {
+        lines_agree = parse_lines(hashes.text(1), entry.id) == from_postings;
+      } catch (const Error&) {
+      }
+      if (!lines_agree && lines_reported++ < 10) {
+        problems.push_back("entry " + std::to_string(index + 1) + " (" + entry.id +
+                           ") keeps other postings in its lines column than in the postings table");
       }
       previous = expected;
       head_after.push_back(to_hex(expected));

@@ -61,6 +61,11 @@ TAMPERINGS = [
     ("move a posting to another account",
      "UPDATE postings SET account_id = (SELECT max(id) FROM accounts) WHERE entry_position = 1 AND line = 1",
      "does not match its chained hash"),
+    ("change an entry's own copy of its postings (what one citizen's statement reads)",
+     "UPDATE entries SET lines = replace(lines, ' -', ' -1') WHERE position = 1",
+     "keeps other postings in its lines column than in the postings table"),
+    ("spoil an entry's own copy of its postings", "UPDATE entries SET lines = 'x' WHERE position = 1",
+     "keeps other postings in its lines column than in the postings table"),
 ]
 
 
@@ -302,28 +307,30 @@ def test_a_refused_learning_spend_is_logged_once_and_nothing_else_changes(ledger
     run("verify", ledger, check=0)
 
 
-def indexes(db):
+def lines_columns(db):
     connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
     try:
-        return {row[0] for row in connection.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL")}
+        return connection.execute("SELECT group_concat(lines, ';') FROM (SELECT lines FROM entries ORDER BY position)").fetchone()
     finally:
         connection.close()
 
 
 @pytest.mark.parametrize("version, undo", [
-    (1, "DROP TABLE refusals; DROP INDEX postings_by_entry;"),
-    (2, "DROP INDEX postings_by_entry;"),
+    (1, "DROP TABLE refusals; ALTER TABLE entries DROP COLUMN lines;"),
+    (2, "ALTER TABLE entries DROP COLUMN lines;"),
 ])
 def test_an_older_ledger_is_migrated_forward(ledger, tmp_path, version, undo):
+    advanced(ledger)
+    written = lines_columns(ledger)  # as this version writes them on import
+    assert written[0].startswith("1 ") and "," in written[0]
     subprocess.run(["sqlite3", str(ledger), f"{undo} PRAGMA user_version = {version};"], check=True)
-    assert "postings_by_entry" not in indexes(ledger)
-    before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals")}
+    before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals", "entries")}
     statement = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json", check=0).stdout
     after = snapshot(ledger)
     assert after["user_version"] == (3,)
     assert after["refusals"] == []
-    assert "postings_by_entry" in indexes(ledger)
-    assert {k: v for k, v in after.items() if k not in ("user_version", "refusals")} == before
+    assert lines_columns(ledger) == written  # the migration fills each entry's lines from its postings
+    assert {k: v for k, v in after.items() if k not in ("user_version", "refusals", "entries")} == before
     run("verify", ledger, check=0)
     assert json.loads(statement)["taxes_paid"]["income_tax"] == "1234.55"
 
