@@ -302,14 +302,47 @@ def test_a_refused_learning_spend_is_logged_once_and_nothing_else_changes(ledger
     run("verify", ledger, check=0)
 
 
+NEW_IN_3 = ("timebanks", "timebank_members")
+
+
 def test_a_version_1_ledger_is_migrated_forward(ledger, tmp_path):
-    subprocess.run(["sqlite3", str(ledger), "DROP TABLE refusals; PRAGMA user_version = 1;"], check=True)
-    before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals")}
+    subprocess.run(["sqlite3", str(ledger), "DROP TABLE refusals; DROP TABLE timebanks; DROP TABLE timebank_members; "
+                    "PRAGMA user_version = 1;"], check=True)
+    added = ("user_version", "refusals", *NEW_IN_3)
+    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
     run("verify", ledger, check=0)
     after = snapshot(ledger)
-    assert after["user_version"] == (2,)
+    assert after["user_version"] == (3,)
     assert after["refusals"] == []
-    assert {k: v for k, v in after.items() if k not in ("user_version", "refusals")} == before
+    assert all(after[table] == [] for table in NEW_IN_3)
+    assert {k: v for k, v in after.items() if k not in added} == before
+
+
+def test_a_version_2_ledger_is_migrated_forward_and_takes_time_banks(ledger, tmp_path):
+    subprocess.run(["sqlite3", str(ledger), "DROP TABLE timebanks; DROP TABLE timebank_members; PRAGMA user_version = 2;"],
+                   check=True)
+    added = ("user_version", *NEW_IN_3)
+    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
+    run("verify", ledger, check=0)
+    after = snapshot(ledger)
+    assert after["user_version"] == (3,)
+    assert all(after[table] == [] for table in NEW_IN_3)
+    assert {k: v for k, v in after.items() if k not in added} == before
+    banks = write(tmp_path / "timebanks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n")
+    members = write(tmp_path / "members.csv", "bank,member,kind,from\nnorth,M1,person,2024-01-01\n"
+                    "north,M2,organisation,2024-01-01\n")
+    events = write(tmp_path / "bank.csv", "id,date,citizen,kind,code,amount,counterparty\n"
+                   "TX1,2024-02-01,M1,bank_exchange,north,1.00,M2\n")
+    run("import", ledger, "--timebanks", banks, "--members", members, "--events", events, check=0)
+    run("verify", ledger, check=0)
+    connection = sqlite3.connect(ledger)
+    assert connection.execute("SELECT bank, from_date, hours_step, credit_limit FROM timebanks").fetchall() == [
+        ("north", "2024-01-01", "0.50", "5")]
+    assert connection.execute("SELECT bank, member, from_date, kind, credit_limit FROM timebank_members "
+                              "ORDER BY member").fetchall() == [("north", "M1", "2024-01-01", "person", None),
+                                                                 ("north", "M2", "2024-01-01", "organisation", None)]
+    connection.close()
+    assert run("balance", ledger, "timebank:north:M2", check=0).stdout == "-1.00\n"
 
 
 def test_init_refuses_an_existing_ledger_or_stale_anchors(ledger, tmp_path):

@@ -78,7 +78,7 @@ struct VerifyReport {
 
 class LedgerStore {
  public:
-  static constexpr int schema_version = 2;
+  static constexpr int schema_version = 3;
 
   // Creates a new ledger file (refused if the file exists) with its scheme.
   // ":memory:" makes a ledger that lives in memory only (no anchors file).
