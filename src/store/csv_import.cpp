@@ -216,7 +216,12 @@ void read_providers(const CsvText& file, ImportBatch& batch, RowErrors& errors) 
 
 // An hours field: zero or more, at most 2 decimals (the HOUR unit's scale).
 std::optional<Decimal> hours_field(FieldReader& fields, const char* column, bool required) {
-  if (!required && fields.table.field(fields.record, column).empty()) return std::nullopt;
+  const std::string& text = fields.table.field(fields.record, column);
+  if (!required && text.empty()) return std::nullopt;
+  if (!text.empty() && text[0] == '-') {
+    fields.bad(column, "'" + text + "' is below zero; hours here are zero or more");
+    return Decimal();
+  }
   return fields.amount(column);
 }
 
