@@ -87,7 +87,8 @@ TimeBankStatement make_timebank_statement(const Engine& engine, const std::strin
 
 std::string TimeBankStatement::to_text() const {
   using render::plain_figure;
-  std::string out = fmt::format("Time bank {}, {} {} ({} to {}), as known at {}, in HOUR\n", bank, kind, member,
+  const std::string who = kind == "chest" ? std::string("the chest") : kind + " " + member;
+  std::string out = fmt::format("Time bank {}, {} ({} to {}), as known at {}, in HOUR\n", bank, who,
                                 format_date(period_start), format_date(period_end), format_moment(as_known_at));
   const auto line = [&](std::string_view label, const Decimal& hours) {
     out += fmt::format("  {:<16}{:>12}\n", label, plain_figure(hours));
