@@ -225,43 +225,42 @@ std::optional<Decimal> hours_field(FieldReader& fields, const char* column, bool
   return fields.amount(column);
 }
 
-void read_timebanks(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
-  Table table(file, {"bank", "from", "hours_step", "credit_limit"}, {}, errors);
+// Calls read(fields, source) for each record of the file that has the right number of fields.
+template <class Read>
+void read_rows(const CsvText& file, std::initializer_list<const char*> required,
+               std::initializer_list<const char*> optional, RowErrors& errors, Read read) {
+  Table table(file, required, optional, errors);
   CsvRecord record;
   while (table.next(record)) {
     FieldReader fields{table, record, errors};
-    TimeBankRow row;
-    row.bank = fields.identifier("bank", true);
+    read(fields, table.source(record));
+  }
+}
+
+void read_timebanks(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
+  read_rows(file, {"bank", "from", "hours_step", "credit_limit"}, {}, errors, [&](FieldReader& fields, std::string source) {
+    std::string bank = fields.identifier("bank", true);
     const auto from = fields.date("from", true);
     const auto step = hours_field(fields, "hours_step", true);
     const auto limit = hours_field(fields, "credit_limit", true);
     if (fields.ok && step->sign() <= 0) fields.bad("hours_step", "the step must be more than zero");
-    if (!fields.ok) continue;
-    row.terms = TimeBankTerms{*from, *step, *limit};
-    row.source = table.source(record);
-    batch.timebanks.push_back(std::move(row));
-  }
+    if (fields.ok) batch.timebanks.push_back({std::move(bank), TimeBankTerms{*from, *step, *limit}, std::move(source)});
+  });
 }
 
 void read_members(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
-  Table table(file, {"bank", "member", "kind", "from"}, {"credit_limit"}, errors);
-  CsvRecord record;
-  while (table.next(record)) {
-    FieldReader fields{table, record, errors};
-    MemberRow row;
-    row.bank = fields.identifier("bank", true);
-    row.member = fields.identifier("member", true);
-    const std::string& kind_text = table.field(record, "kind");
+  read_rows(file, {"bank", "member", "kind", "from"}, {"credit_limit"}, errors, [&](FieldReader& fields, std::string source) {
+    MemberRow row{fields.identifier("bank", true), fields.identifier("member", true), {}, std::move(source)};
+    const std::string& kind_text = fields.table.field(fields.record, "kind");
     const auto kind = parse_member_kind(kind_text);
     if (!kind) fields.bad("kind", "unknown kind '" + kind_text + "' (person or organisation)");
     const auto from = fields.date("from", true);
     row.terms.credit_limit_hours = hours_field(fields, "credit_limit", false);
-    if (!fields.ok) continue;
+    if (!fields.ok) return;
     row.terms.from = *from;
     row.terms.kind = *kind;
-    row.source = table.source(record);
     batch.members.push_back(std::move(row));
-  }
+  });
 }
 
 CsvText read_text_file(const std::string& path) {
