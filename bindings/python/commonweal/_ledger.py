@@ -79,17 +79,19 @@ class Ledger:
             raise TypeError("import_csv: give at least one of citizens=, events=, providers=, timebanks=, members=")
         return Change(**self._core.import_files(*files))
 
-    def import_frame(self, events=None, citizens=None, providers=None) -> Change:
+    def import_frame(self, events=None, citizens=None, providers=None, timebanks=None, members=None) -> Change:
         """Imports pandas DataFrames with the CSV files' columns, as one transaction.
 
         Amounts are decimal.Decimal or str (ints too); a float, or a float column, is refused with a TypeError.
         Dates are str 'YYYY-MM-DD', datetime.date, or a datetime64 column at midnight. Messages name rows as
         'events (DataFrame):LINE: column: reason', LINE being the row's position + 2, as for the same frame
-        written with to_csv(index=False) and imported with `commonweal import`."""
-        if events is None and citizens is None and providers is None:
-            raise TypeError("import_frame: give at least one of events=, citizens=, providers=")
-        texts = [None if frame is None else frame_to_csv(frame, kind)
-                 for frame, kind in ((citizens, "citizens"), (events, "events"), (providers, "providers"))]
+        written with to_csv(index=False) and imported with `commonweal import`. timebanks= and members= are the
+        named time banks' frames (hours as Decimal or str, like amounts)."""
+        frames = ((citizens, "citizens"), (events, "events"), (providers, "providers"), (timebanks, "timebanks"),
+                  (members, "members"))
+        if all(frame is None for frame, _ in frames):
+            raise TypeError("import_frame: give at least one of events=, citizens=, providers=, timebanks=, members=")
+        texts = [None if frame is None else frame_to_csv(frame, kind) for frame, kind in frames]
         return Change(**self._core.import_text(*texts))
 
     def advance(self, to) -> Change:

@@ -146,3 +146,23 @@ def test_timebank_statement_equals_the_cli_and_names_bad_questions(banked, tmp_p
         reopened.timebank_statement("north", "M9", year=2024)
     with pytest.raises(TypeError, match="year= excludes"):
         reopened.timebank_statement("north", "M1", start="2024-01-01", year=2024)
+
+
+def test_time_banks_from_data_frames_hours_exact_floats_refused(tmp_path):
+    import pandas as pd
+    ledger = cw.Ledger.create(":memory:", scheme=SCHEME)
+    timebanks = pd.DataFrame({"bank": ["east"], "from": [datetime.date(2024, 1, 1)], "hours_step": [Decimal("0.25")],
+                              "credit_limit": ["2"]})
+    members = pd.DataFrame({"bank": ["east", "east"], "member": ["A", "B"], "kind": ["person", "organisation"],
+                            "from": ["2024-01-01", "2024-01-01"], "credit_limit": [None, Decimal("10")]})
+    with pytest.raises(TypeError, match="float"):
+        ledger.import_frame(timebanks=timebanks.assign(hours_step=[0.25]))
+    events = pd.DataFrame({"id": ["E1"], "date": ["2024-02-01"], "citizen": ["A"], "kind": ["bank_exchange"],
+                           "code": ["east"], "amount": [Decimal("0.10")], "counterparty": ["B"]})
+    change = ledger.import_frame(timebanks=timebanks, members=members, events=events)
+    assert (change.events_added, change.entries_posted) == (1, 1)
+    assert ledger.balance("timebank:east:A") == Decimal("0.25")
+    assert ledger.timebank_statement("east", "B", year=2024)["received"] == Decimal("0.25")
+    with pytest.raises(cw.RefusedError, match="B would have -10.25 hours, below the credit limit of -10.00"):
+        ledger.import_frame(events=events.assign(id=["E2"], amount=[Decimal("10.00")]))
+    assert ledger.balance("timebank:east:B") == Decimal("-0.25")
