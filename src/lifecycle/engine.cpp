@@ -394,12 +394,15 @@ void Engine::import_timebank_rows(const ImportBatch& batch, InputErrors& errors,
     }
   }
   for (const MemberRow& row : batch.members) {
-    const std::string_view column = !banks.knows_bank(row.bank)                   ? "bank"
-                                    : row.member == timebank_chest_id             ? "member"
-                                    : banks.knows_member(row.bank, row.member) &&
-                                              banks.all().at(row.bank).members.at(row.member).front().kind != row.terms.kind
-                                        ? "kind"
-                                        : "from";
+    const auto known_kind = [&] { return banks.all().at(row.bank).members.at(row.member).front().kind; };
+    std::string_view column = "from";  // the field an error is about
+    if (!banks.knows_bank(row.bank)) {
+      column = "bank";
+    } else if (row.member == timebank_chest_id) {
+      column = "member";
+    } else if (banks.knows_member(row.bank, row.member) && known_kind() != row.terms.kind) {
+      column = "kind";
+    }
     try {
       if (banks.add_member(row.bank, row.member, row.terms)) affected_banks.insert(row.bank);
     } catch (const Error& error) {
@@ -686,9 +689,10 @@ ChangeSummary Engine::advance(const Date& to, Moment recorded_at) {
 ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
   std::swap(scheme_, scheme);
   try {
-    std::set<std::string> everyone;
+    std::set<std::string> everyone, banks;
     for (const auto& entry : state_.citizens) everyone.insert(entry.first);
-    return derive_and_post(state_, everyone, {}, clock_, recorded_at, nullptr);
+    for (const auto& entry : state_.bank_events) banks.insert(entry.first);  // so that verify's restatement checks them too
+    return derive_and_post(state_, everyone, banks, clock_, recorded_at, nullptr);
   } catch (...) {
     std::swap(scheme_, scheme);
     throw;

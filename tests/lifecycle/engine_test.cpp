@@ -415,4 +415,6 @@ TEST_CASE("named banks: restore and copies keep terms, members and events; a ref
   CHECK_FALSE(engine.timebanks().knows_member("north", "M3"));
   CHECK(engine.find_event("X3") == nullptr);
   CHECK(engine.surviving_bank_events("north").size() == 4);  // G1, S1, X2, X0
+  CHECK(engine.restate(engine.scheme(), at_second(4)).entries_posted == 0);  // banks re-derived: nothing to change
+  CHECK(journal_text(engine) == before);
 }

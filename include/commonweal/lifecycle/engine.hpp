@@ -22,6 +22,10 @@
 //   exactly as before.
 // - Same-date events apply in import order (file order within a file); on
 //   one day, R9 runs before the events and R8 after them.
+// - A named time bank (docs/timebanks.md) is derived as one group of its
+//   own: all its surviving events in date, then import order, its entries
+//   keyed "bank:<bank>/<event>/TB", diffed and posted in the same batch as
+//   the citizens', so its limits hold on the replayed bank at every import.
 // Constraints
 // - One writer at a time.
 #pragma once
