@@ -115,10 +115,13 @@ def test_random_exchanges_sessions_grants_donations_and_corrections_against_the_
         check_against_model(banked, accepted)
     assert 5 <= refused <= 35 and len(accepted) >= 20  # both outcomes were exercised
     # No limit ever breached: at the end of every day an accepted event moved hours, every member is within its limit.
+    # And every bank sums to zero as of each of those days, the chest included.
     for day in sorted({e["date"] for e in accepted}):
         for bank, model in BANKS.items():
+            held = {member: hours_of(banked, f"timebank:{bank}:{member}", as_of=day) for member in [*model.members, "chest"]}
+            assert sum(held.values()) == 0, (bank, day)
             for member in model.members:
-                assert hours_of(banked, f"timebank:{bank}:{member}", as_of=day) >= -model.limit(member, day)
+                assert held[member] >= -model.limit(member, day), (bank, member, day)
     banked.verify()
 
 
