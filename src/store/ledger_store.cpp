@@ -1265,7 +1265,7 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
     ++report.operations_checked;
     const std::string name = "operation " + std::to_string(op.id) + " (" + op.kind + " at " + op.recorded_at + ")";
     if (inputs.at(op.id).combined() != op.inputs_sha256) {
-      problems.push_back(name + ": the citizens, events, providers or scheme it stored were changed since");
+      problems.push_back(name + ": the citizens, events, providers, time banks or scheme it stored were changed since");
     }
     if (op.entry_count < 0 || static_cast<std::size_t>(op.entry_count) >= head_after.size()) {
       problems.push_back(name + ": it left " + std::to_string(op.entry_count) + " entries, but only " +

@@ -81,6 +81,30 @@ def test_verify_catches_tampering(ledger, name, statement, message):
     assert result.stdout.startswith("FAILED:")
 
 
+BANK_TAMPERINGS = [
+    ("change a member's override", "UPDATE timebank_members SET credit_limit = '9' WHERE member = 'M2'"),
+    ("change a bank's step", "UPDATE timebanks SET hours_step = '0.25'"),
+    ("delete a member row", "DELETE FROM timebank_members WHERE member = 'M1'"),
+    ("change a bank event's hours", "UPDATE events SET amount = '2.00' WHERE id = 'TX1'"),
+]
+
+
+@pytest.mark.parametrize("name,statement", BANK_TAMPERINGS, ids=[t[0] for t in BANK_TAMPERINGS])
+def test_verify_catches_tampering_with_a_time_bank(ledger, tmp_path, name, statement):
+    write(tmp_path / "timebanks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n")
+    write(tmp_path / "members.csv", "bank,member,kind,from,credit_limit\nnorth,M1,person,2024-01-01,\n"
+                                    "north,M2,person,2024-01-01,2\n")
+    write(tmp_path / "bank.csv", "id,date,citizen,kind,code,amount,counterparty\n"
+                                 "TX1,2024-02-01,M1,bank_exchange,north,1.20,M2\n")
+    run("import", ledger, "--timebanks", "timebanks.csv", "--members", "members.csv", "--events", "bank.csv",
+        check=0, cwd=tmp_path)
+    run("verify", ledger, check=0)
+    subprocess.run(["sqlite3", str(ledger), statement], check=True)
+    result = run("verify", ledger)
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "the citizens, events, providers, time banks or scheme it stored were changed since" in result.stderr
+
+
 def test_verify_with_an_anchor_given_and_a_truncated_anchors_file(ledger):
     head = run("verify", ledger, check=0).stdout.split()[-1]
     run("verify", ledger, "--anchor", head, check=0)
