@@ -258,8 +258,10 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     state.next_sequence = event.sequence + 1;
     if (!event.corrects.empty()) state.corrected_by.emplace(event.corrects, event.id);
     if (moves_time_between_citizens(event.kind)) {
-      state.exchange_partners[event.citizen].push_back(event.counterparty);
-      state.exchange_partners[event.counterparty].push_back(event.citizen);
+      for (const std::string_view partner : counterparties(event)) {
+        state.exchange_partners[event.citizen].emplace_back(partner);
+        state.exchange_partners[std::string(partner)].push_back(event.citizen);
+      }
     }
     std::vector<Event>& events = of_bank ? state.bank_events[event.code] : citizen->second.events;
     events.push_back(std::move(event));
@@ -407,6 +409,25 @@ void Engine::import_timebank_rows(const ImportBatch& batch, InputErrors& errors,
       if (banks.add_member(row.bank, row.member, row.terms)) affected_banks.insert(row.bank);
     } catch (const Error& error) {
       errors.add(row.source, column, error.what());
+    }
+  }
+}
+
+// The citizens a default-wallet exchange, donation or session moves hours with: each known, not
+// the event's own citizen, none listed twice.
+template <class IsCitizen, class Bad>
+static void check_time_partners(const Event& incoming, IsCitizen is_citizen, Bad& bad) {
+  std::set<std::string_view> seen;
+  for (const std::string_view partner : counterparties(incoming)) {
+    if (!is_citizen(partner)) {
+      bad("counterparty", "unknown citizen " + std::string(partner));
+    } else if (partner == incoming.citizen) {
+      bad("counterparty", incoming.kind == EventKind::exchange        ? "a member cannot exchange hours with themselves"
+                          : incoming.kind == EventKind::time_donation ? "a citizen cannot donate hours to themselves"
+                                                                      : "the provider " + incoming.citizen +
+                                                                            " cannot also receive");
+    } else if (!seen.insert(partner).second) {
+      bad("counterparty", "citizen " + std::string(partner) + " is listed twice");
     }
   }
 }
@@ -605,12 +626,7 @@ void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputEr
       bad("counterparty", std::string(to_string(incoming.kind)) + " needs a counterparty");
     }
     if (moves_time_between_citizens(incoming.kind) && !incoming.counterparty.empty()) {
-      if (state.citizens.count(incoming.counterparty) == 0) {
-        bad("counterparty", "unknown citizen " + incoming.counterparty);
-      } else if (incoming.counterparty == incoming.citizen) {
-        bad("counterparty", incoming.kind == EventKind::exchange ? "a member cannot exchange hours with themselves"
-                                                                 : "a citizen cannot donate hours to themselves");
-      }
+      check_time_partners(incoming, [&](std::string_view id) { return state.citizens.count(std::string(id)) != 0; }, bad);
     }
     if (!incoming.corrects.empty()) {
       const std::uint32_t corrected = find_event_position(incoming.corrects);
@@ -628,11 +644,14 @@ void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputEr
     const Event& stored = store_event(citizen->second.events, incoming, hashes[row], undo);
     if (!same_citizen) affected.insert(stored.citizen);
     if (moves_time_between_citizens(stored.kind)) {
-      affected.insert(stored.counterparty);
-      for (const auto& [from, to] : {std::pair{&stored.citizen, &stored.counterparty}, std::pair{&stored.counterparty, &stored.citizen}}) {
-        auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
-        undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
-        partners->second.push_back(*to);
+      for (const std::string_view partner_view : counterparties(stored)) {
+        const std::string partner(partner_view);
+        affected.insert(partner);
+        for (const auto& [from, to] : {std::pair{&stored.citizen, &partner}, std::pair{&partner, &stored.citizen}}) {
+          auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
+          undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
+          partners->second.push_back(*to);
+        }
       }
     }
     ++summary.events_added;

@@ -181,13 +181,13 @@ void read_events(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
     if (!kind) {
       fields.bad("kind", "unknown kind '" + kind_text +
                              "' (tax, benefit, service, volunteer, exchange, budget_grant, budget_topup, budget_spend, "
-                             "learning_grant, learning_spend, time_grant, time_donation, bank_exchange, bank_session, "
-                             "bank_donation or bank_grant)");
+                             "learning_grant, learning_spend, time_grant, time_donation, time_session, bank_exchange, "
+                             "bank_session, bank_donation or bank_grant)");
     }
     event.code = fields.identifier("code", true);
     event.amount = fields.amount("amount");
-    event.counterparty = kind == EventKind::bank_session ? fields.identifier_list("counterparty")
-                                                         : fields.identifier("counterparty", false);
+    event.counterparty = kind && lists_counterparties(*kind) ? fields.identifier_list("counterparty")
+                                                             : fields.identifier("counterparty", false);
     event.corrects = fields.identifier("corrects", false);
     if (!fields.ok) continue;
     event.date = *day;

@@ -14,7 +14,7 @@ CASES = [
       ("id", "date", "citizen", "kind", "code", "amount")]),
     ("unknown kind", "events", HEADER + "E9,2024-05-31,C1,lottery,x,1.00\n",
      ["bad.csv:2: kind: unknown kind 'lottery' (tax, benefit, service, volunteer, exchange, budget_grant, "
-      "budget_topup, budget_spend, learning_grant, learning_spend, time_grant, time_donation, bank_exchange, bank_session, bank_donation or bank_grant)"]),
+      "budget_topup, budget_spend, learning_grant, learning_spend, time_grant, time_donation, time_session, bank_exchange, bank_session, bank_donation or bank_grant)"]),
     ("month 13", "events", HEADER + "E9,2024-13-01,C1,tax,income_tax,1.00\n",
      ["bad.csv:2: date: '2024-13-01' is not a date: the month must be between 01 and 12"]),
     ("31 February", "events", HEADER + "E9,2024-02-31,C1,tax,income_tax,1.00\n",

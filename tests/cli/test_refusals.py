@@ -148,6 +148,11 @@ BANK_CASES = [
      "refused.csv:2: event TD1 (time_donation on 2024-07-01) is refused: C1 would have -10.25 hours, below the credit "
      "limit of -10.00",
      {"citizen:C1:time": "3.00"}),
+    ("default wallet session (R5 limit)",
+     "TS2,2024-07-01,C2,time_session,tb,13.25,C1\n",
+     "refused.csv:2: event TS2 (time_session on 2024-07-01) is refused: C1 would have -10.25 hours, below the credit "
+     "limit of -10.00",
+     {"citizen:C1:time": "3.00"}),
 ]
 
 

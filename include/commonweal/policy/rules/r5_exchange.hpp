@@ -11,7 +11,10 @@
 // same way, move from citizen:<citizen>:time (the donor, held to the same
 // limit) to citizen:<counterparty>:time. `time_grant` (R5.grant), code =
 // organisation: hours from org:<code> (which issues hours, no limit) to
-// citizen:<citizen>:time. Both show in the statement's time_credits.other.
+// citizen:<citizen>:time. `time_session` (R5.session), code = time bank: a
+// group session; each receiver (counterparty "C2;C3") pays the hours,
+// rounded up, within the limit, and the provider (citizen) gets them all, in
+// one entry, all or nothing. All three show in time_credits.other.
 //
 // Guarantees
 // - The credit-limit check and its message are one function,
@@ -69,6 +72,37 @@ class TimeDonation final : public EventRule {
 
   void apply(const Event& event, CitizenState&, RuleContext& context) const override {
     move_time_between_citizens(event, "R5.donation", event.citizen, event.counterparty, context);
+  }
+};
+
+class TimeSession final : public EventRule {
+ public:
+  std::string_view name() const override { return "R5.session"; }
+
+  void apply(const Event& event, CitizenState& provider, RuleContext& context) const override {
+    context.begin(event_key(event, "R5.session"), "R5.session");
+    if (context.explaining()) {
+      context.note_input(event.citizen + " gave a session of " + event.amount.to_string() + " hours to " +
+                         event.counterparty + " through " + event.code + " on " + format_date(event.date));
+    }
+    const Decimal hours = hours_rounded_to_step(event.amount, event.date, context);
+    if (hours.is_zero()) return;
+    const Decimal limit = context.number("time_credit_limit", event.date).value_or(Decimal());
+    std::vector<CitizenState*> payers;
+    std::vector<RuleContext::PostingText> postings;
+    Decimal earned;
+    for (const std::string_view receiver : session_receivers(event.counterparty)) {
+      CitizenState* payer = context.states().find(receiver);
+      if (payer == nullptr) refuse(event, "the counterparty " + std::string(receiver) + " is not a known citizen");
+      refuse_below_credit_limit(event, receiver, payer->time - hours, limit);
+      payers.push_back(payer);
+      postings.push_back({accounts::parts::time(receiver), Amount(-hours, Unit::hour())});
+      earned += hours;
+    }
+    postings.insert(postings.begin(), {accounts::parts::time(event.citizen), Amount(earned, Unit::hour())});
+    context.emit(event_key(event, "R5.session"), event.date, {"R5.session:", event.code}, event.id, postings);
+    for (CitizenState* payer : payers) payer->time -= hours;
+    provider.time += earned;
   }
 };
 
