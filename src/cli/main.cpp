@@ -22,6 +22,7 @@
 #include "commonweal/version.hpp"
 #include "commonweal/policy/rule.hpp"
 #include "commonweal/statement/budget_statement.hpp"
+#include "commonweal/statement/timebank_statement.hpp"
 #include "commonweal/statement/statement.hpp"
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/export.hpp"
@@ -85,9 +86,10 @@ int run_init(const Arguments& a) {
 }
 
 int run_import(const Arguments& a) {
-  ImportFiles files{a.option("--citizens"), a.option("--events"), a.option("--providers")};
-  if (!files.citizens && !files.events && !files.providers) {
-    throw UsageError("import: give at least one of --citizens, --events, --providers");
+  ImportFiles files{a.option("--citizens"), a.option("--events"), a.option("--providers"), a.option("--timebanks"),
+                    a.option("--members")};
+  if (!files.citizens && !files.events && !files.providers && !files.timebanks && !files.members) {
+    throw UsageError("import: give at least one of --citizens, --events, --providers, --timebanks, --members");
   }
   LedgerStore store = LedgerStore::open(a.positionals[0]);
   const ImportBatch batch = read_import_files(files);
@@ -181,6 +183,26 @@ int run_budget_statement(const Arguments& a) {
   return exit_ok;
 }
 
+// --from and --to (both inclusive), or --year YYYY for a calendar year.
+std::pair<Date, Date> timebank_period(const Arguments& a) {
+  const auto year = a.option("--year");
+  if (year && (a.option("--from") || a.option("--to"))) throw UsageError("timebank-statement: --year excludes --from and --to");
+  if (year) return {parse_date(*year + "-01-01"), parse_date(*year + "-12-31")};
+  return {parse_date(a.required("timebank-statement", "--from")), parse_date(a.required("timebank-statement", "--to"))};
+}
+
+int run_timebank_statement(const Arguments& a) {
+  const std::string format = a.option("--format").value_or("text");
+  if (format != "json" && format != "text") throw UsageError("--format is text or json");
+  const auto [start, end] = timebank_period(a);
+  LedgerStore store = LedgerStore::open(a.positionals[0]);
+  const TimeBankStatement statement =
+      make_timebank_statement(store.engine(), a.required("timebank-statement", "--bank"),
+                              a.required("timebank-statement", "--member"), start, end, as_known_at_option(a));
+  std::cout << (format == "json" ? statement.to_json() : statement.to_text());
+  return exit_ok;
+}
+
 int run_statements(const Arguments& a) {
   const std::string format = statement_format(a, "json");
   const std::string tax_year = a.required("statements", "--tax-year");
@@ -237,9 +259,9 @@ const std::vector<Command>& commands() {
       {"scheme", "commonweal scheme DB [--set FILE] [--reform FILE|--no-reform]",
        "shows the ledger's scheme and reform (names, hashes); replacing either restates the ledger by adjustment entries",
        {"--set", "--reform"}, {"--no-reform"}, 1, 1, run_scheme},
-      {"import", "commonweal import DB [--citizens F] [--events F] [--providers F]",
+      {"import", "commonweal import DB [--citizens F] [--events F] [--providers F] [--timebanks F] [--members F]",
        "imports the files as one transaction: every bad row is reported and nothing changes, or all of it is stored",
-       {"--citizens", "--events", "--providers"}, {}, 1, 1, run_import},
+       {"--citizens", "--events", "--providers", "--timebanks", "--members"}, {}, 1, 1, run_import},
       {"advance", "commonweal advance DB --to DATE",
        "moves the clock to DATE, posting the scheduled operations (R8 indexation, R9 settlement) up to it",
        {"--to"}, {}, 1, 1, run_advance},
@@ -250,6 +272,12 @@ const std::vector<Command>& commands() {
        "one citizen's personal budget for a calendar month: each transaction with its running balance, council and own "
        "money apart",
        {"--citizen", "--month", "--format", "--as-known-at"}, {}, 1, 1, run_budget_statement},
+      {"timebank-statement",
+       "commonweal timebank-statement DB --bank B --member M (--from DATE --to DATE | --year YYYY) [--format text|json] "
+       "[--as-known-at DATE]",
+       "one member's (organisation's, or the chest's) hours in a named time bank over a period: given, received, "
+       "granted, donated in and out, balances",
+       {"--bank", "--member", "--from", "--to", "--year", "--format", "--as-known-at"}, {}, 1, 1, run_timebank_statement},
       {"statements", "commonweal statements DB --tax-year 2024-25 --out DIR [--format json|html|text]",
        "every citizen's statement for the year, one file each, across all cores", {"--tax-year", "--out", "--format"}, {},
        1, 1, run_statements},

@@ -1,7 +1,9 @@
 // The lifecycle engine: validate, derive, diff, post (see engine.hpp).
 #include "commonweal/lifecycle/engine.hpp"
 
+#include "commonweal/core/id.hpp"
 #include "commonweal/core/input_errors.hpp"
+#include "commonweal/policy/rules/timebank_rules.hpp"
 
 #include <algorithm>
 #include <iterator>
@@ -139,6 +141,29 @@ const Event* learning_limit_blame(const ImportBatch& batch, const Event* refused
   return blamed;
 }
 
+// When a named bank's event is refused, the input row to name: the refused event itself if new,
+// else the batch's earliest event of that bank, else its first timebanks.csv or members.csv row.
+Refusal blame_bank_refusal(const ImportBatch& batch, const std::string& bank, const Refusal& refusal) {
+  const Event* blamed = nullptr;
+  for (const Event& event : batch.events) {
+    if (event.id == refusal.event_id()) return Refusal(event.id, event.source + ": " + refusal.what());
+    if (is_bank_event(event.kind) && event.code == bank && (blamed == nullptr || event.date < blamed->date)) blamed = &event;
+  }
+  const std::string because = " would make an earlier event break a rule: " + std::string(refusal.what());
+  if (blamed != nullptr) {
+    return Refusal(blamed->id, blamed->source + ": importing event " + blamed->id + because);
+  }
+  for (const TimeBankRow& row : batch.timebanks) {
+    if (row.bank == bank) return Refusal(refusal.event_id(), row.source + ": importing the terms of " + bank + because);
+  }
+  for (const MemberRow& row : batch.members) {
+    if (row.bank == bank) {
+      return Refusal(refusal.event_id(), row.source + ": importing the row of member " + row.member + because);
+    }
+  }
+  return refusal;
+}
+
 }  // namespace
 
 std::vector<std::string> Engine::citizen_ids() const {
@@ -153,6 +178,16 @@ std::vector<const Event*> Engine::surviving_events(const std::string& citizen_id
   const auto found = state_.citizens.find(citizen_id);
   if (found == state_.citizens.end()) return events;
   for (const Event& event : found->second.events) {
+    if (state_.corrected_by.count(event.id) == 0) events.push_back(&event);
+  }
+  return events;
+}
+
+std::vector<const Event*> Engine::surviving_bank_events(const std::string& bank) const {
+  std::vector<const Event*> events;
+  const auto found = state_.bank_events.find(bank);
+  if (found == state_.bank_events.end()) return events;
+  for (const Event& event : found->second) {
     if (state_.corrected_by.count(event.id) == 0) events.push_back(&event);
   }
   return events;
@@ -177,7 +212,10 @@ Engine::Engine(const Engine& other)
       last_import_at_(other.last_import_at_),
       state_(other.state_),
       entries_by_citizen_(other.entries_by_citizen_) {
-  for (EventRef& ref : state_.event_refs) ref.citizen = &state_.citizens.at(ref.citizen->citizen.id);  // this copy's records
+  for (EventRef& ref : state_.event_refs) {  // this copy's records
+    const Event& event = ref.event();
+    ref.events = is_bank_event(event.kind) ? &state_.bank_events.at(event.code) : &state_.citizens.at(event.citizen).events;
+  }
 }
 
 Engine& Engine::operator=(const Engine& other) {
@@ -197,11 +235,17 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     }
   }
   for (const ProviderRow& row : record.providers) state.providers.add(row.provider, row.range);
+  for (const TimeBankRow& row : record.timebanks) state.timebanks.add_bank(row.bank, row.terms);
+  for (const MemberRow& row : record.members) state.timebanks.add_member(row.bank, row.member, row.terms);
   state.event_refs.reserve(record.events.size());
   state.event_index.reserve(record.events.size());
   for (Event& event : record.events) {
-    const auto citizen = state.citizens.find(event.citizen);
-    if (citizen == state.citizens.end()) {
+    const bool of_bank = is_bank_event(event.kind);
+    if (of_bank && !state.timebanks.knows_bank(event.code)) {
+      throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " names unknown time bank " + event.code);
+    }
+    const auto citizen = of_bank ? state.citizens.end() : state.citizens.find(event.citizen);
+    if (!of_bank && citizen == state.citizens.end()) {
       throw Error(ErrorCode::invalid_input, "the ledger's event " + event.id + " names unknown citizen " + event.citizen);
     }
     if (event.sequence < state.next_sequence) {
@@ -213,13 +257,16 @@ Engine Engine::restore(Scheme scheme, EngineRecord record) {
     }
     state.next_sequence = event.sequence + 1;
     if (!event.corrects.empty()) state.corrected_by.emplace(event.corrects, event.id);
-    if (event.kind == EventKind::exchange) {
-      state.exchange_partners[event.citizen].push_back(event.counterparty);
-      state.exchange_partners[event.counterparty].push_back(event.citizen);
+    if (moves_time_between_citizens(event.kind)) {
+      for (const std::string_view partner : counterparties(event)) {
+        state.exchange_partners[event.citizen].emplace_back(partner);
+        state.exchange_partners[std::string(partner)].push_back(event.citizen);
+      }
     }
-    citizen->second.events.push_back(std::move(event));
+    std::vector<Event>& events = of_bank ? state.bank_events[event.code] : citizen->second.events;
+    events.push_back(std::move(event));
     state.event_index.insert(hash, static_cast<std::uint32_t>(state.event_refs.size()));
-    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(citizen->second.events.size() - 1)});
+    state.event_refs.push_back({&events, static_cast<std::uint32_t>(events.size() - 1)});
   }
   for (std::size_t i = 1; i < record.clock_history.size(); ++i) {
     if (record.clock_history[i].second < record.clock_history[i - 1].second) {
@@ -249,10 +296,17 @@ EngineRecord Engine::record() const {
     record.citizens.push_back({citizen.citizen, citizen.death_recorded_at});
     record.events.insert(record.events.end(), citizen.events.begin(), citizen.events.end());
   }
+  for (const auto& [bank, events] : state_.bank_events) record.events.insert(record.events.end(), events.begin(), events.end());
   std::sort(record.events.begin(), record.events.end(),
             [](const Event& a, const Event& b) { return a.sequence < b.sequence; });
   for (const auto& [provider, ranges] : state_.providers.all()) {
     for (const AccreditationRange& range : ranges) record.providers.push_back({provider, range, ""});
+  }
+  for (const auto& [bank, rows] : state_.timebanks.all()) {
+    for (const TimeBankTerms& terms : rows.terms) record.timebanks.push_back({bank, terms, ""});
+    for (const auto& [member, member_rows] : rows.members) {
+      for (const MemberTerms& terms : member_rows) record.members.push_back({bank, member, terms, ""});
+    }
   }
   record.clock_history = clock_history_;
   record.last_import_at = last_import_at_;
@@ -266,6 +320,8 @@ EngineRecord Engine::record() const {
 // it all back without having copied the state first.
 struct Engine::Undo {
   ProviderRegistry providers;                                      // as they were
+  TimeBankRegistry timebanks;                                      // as they were
+  std::vector<std::pair<std::string, std::size_t>> bank_grown;     // banks given events: how many they had
   std::uint64_t next_sequence = 0;                                 // as it was
   std::size_t event_count = 0;                                     // state_.event_refs.size() before
   std::vector<std::string> added_citizens;                         // erased again
@@ -278,15 +334,16 @@ struct Engine::Undo {
 ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
   Undo undo;
   undo.providers = state_.providers;
+  undo.timebanks = state_.timebanks;
   undo.next_sequence = state_.next_sequence;
   undo.event_count = state_.event_refs.size();
   try {
     InputErrors errors;
     ChangeSummary summary;
-    std::set<std::string> affected;
-    import_events(batch, recorded_at, errors, summary, affected, undo);
+    std::set<std::string> affected, affected_banks;
+    import_events(batch, recorded_at, errors, summary, affected, affected_banks, undo);
     errors.throw_if_any();
-    const ChangeSummary posted = derive_and_post(state_, affected, clock_, recorded_at, &batch);
+    const ChangeSummary posted = derive_and_post(state_, affected, affected_banks, clock_, recorded_at, &batch);
     summary.entries_posted = posted.entries_posted;
     summary.adjustments = posted.adjustments;
     last_import_at_ = recorded_at;
@@ -304,6 +361,13 @@ void Engine::take_back(Undo& undo) {
   }
   state.event_refs.resize(undo.event_count);
   for (const auto& [record, count] : undo.grown) record->events.erase(record->events.begin() + static_cast<std::ptrdiff_t>(count), record->events.end());
+  for (const auto& [bank, count] : undo.bank_grown) {
+    if (count == 0) {
+      state.bank_events.erase(bank);
+    } else {
+      state.bank_events[bank].resize(count);
+    }
+  }
   for (const std::string& corrected : undo.corrections) state.corrected_by.erase(corrected);
   for (auto entry = undo.partners.rbegin(); entry != undo.partners.rend(); ++entry) {
     if (entry->second == std::string::npos) {
@@ -318,12 +382,135 @@ void Engine::take_back(Undo& undo) {
   }
   for (const std::string& id : undo.added_citizens) state.citizens.erase(id);
   state.providers = std::move(undo.providers);
+  state.timebanks = std::move(undo.timebanks);
   state.next_sequence = undo.next_sequence;
 }
 
-void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
-                           std::set<std::string>& affected, Undo& undo) {
+void Engine::import_timebank_rows(const ImportBatch& batch, InputErrors& errors, std::set<std::string>& affected_banks) {
+  TimeBankRegistry& banks = state_.timebanks;
+  for (const TimeBankRow& row : batch.timebanks) {
+    try {
+      if (banks.add_bank(row.bank, row.terms)) affected_banks.insert(row.bank);
+    } catch (const Error& error) {
+      errors.add(row.source, "from", error.what());
+    }
+  }
+  for (const MemberRow& row : batch.members) {
+    const auto known_kind = [&] { return banks.all().at(row.bank).members.at(row.member).front().kind; };
+    std::string_view column = "from";  // the field an error is about
+    if (!banks.knows_bank(row.bank)) {
+      column = "bank";
+    } else if (row.member == timebank_chest_id) {
+      column = "member";
+    } else if (banks.knows_member(row.bank, row.member) && known_kind() != row.terms.kind) {
+      column = "kind";
+    }
+    try {
+      if (banks.add_member(row.bank, row.member, row.terms)) affected_banks.insert(row.bank);
+    } catch (const Error& error) {
+      errors.add(row.source, column, error.what());
+    }
+  }
+}
+
+// The citizens a default-wallet exchange, donation or session moves hours with: each known, not
+// the event's own citizen, none listed twice.
+template <class IsCitizen, class Bad>
+static void check_time_partners(const Event& incoming, IsCitizen is_citizen, Bad& bad) {
+  std::set<std::string_view> seen;
+  for (const std::string_view partner : counterparties(incoming)) {
+    if (!is_citizen(partner)) {
+      bad("counterparty", "unknown citizen " + std::string(partner));
+    } else if (partner == incoming.citizen) {
+      bad("counterparty", incoming.kind == EventKind::exchange        ? "a member cannot exchange hours with themselves"
+                          : incoming.kind == EventKind::time_donation ? "a citizen cannot donate hours to themselves"
+                                                                      : "the provider " + incoming.citizen +
+                                                                            " cannot also receive");
+    } else if (!seen.insert(partner).second) {
+      bad("counterparty", "citizen " + std::string(partner) + " is listed twice");
+    }
+  }
+}
+
+bool Engine::check_bank_event(const Event& incoming, InputErrors& errors) const {
+  const TimeBankRegistry& banks = state_.timebanks;
+  const std::string& bank = incoming.code;
+  bool ok = true;
+  const auto bad = [&](std::string_view column, const std::string& reason) {
+    errors.add(incoming.source, column, reason);
+    ok = false;
+  };
+  if (incoming.amount.sign() < 0) bad("amount", "amounts are zero or positive; a refund or recovery is a correction");
+  if (incoming.amount.scale() > 2) bad("amount", incoming.amount.to_string() + " has more than 2 decimals");
+  if (!banks.knows_bank(bank)) {
+    bad("code", "unknown time bank " + bank);
+    return false;
+  }
+  if (banks.terms_at(bank, incoming.date) == nullptr) {
+    bad("date", "time bank " + bank + " has no terms on " + format_date(incoming.date));
+  }
+  // Why the member cannot take part on the event's date, or empty.
+  const auto member_problem = [&](std::string_view member) -> std::string {
+    if (member.empty()) return "it is empty";
+    if (const char* reason = identifier_problem(member)) return "'" + std::string(member) + "' is not valid: " + reason;
+    if (member == timebank_chest_id) return "the chest takes part only in grants";
+    if (!banks.knows_member(bank, member)) return "unknown member " + std::string(member) + " of time bank " + bank;
+    if (banks.member_at(bank, member, incoming.date) == nullptr) {
+      return "member " + std::string(member) + " of " + bank + " has not joined by " + format_date(incoming.date);
+    }
+    return "";
+  };
+  if (const std::string problem = member_problem(incoming.citizen); !problem.empty()) bad("citizen", problem);
+  if (incoming.kind == EventKind::bank_grant) {
+    if (!incoming.counterparty.empty()) bad("counterparty", "a grant comes from the bank's chest; leave it empty");
+  } else if (incoming.kind == EventKind::bank_session) {
+    std::set<std::string_view> seen;
+    for (const std::string_view receiver : session_receivers(incoming.counterparty)) {
+      if (const std::string problem = member_problem(receiver); !problem.empty()) {
+        bad("counterparty", problem);
+      } else if (receiver == incoming.citizen) {
+        bad("counterparty", "the provider " + incoming.citizen + " cannot also receive");
+      } else if (!seen.insert(receiver).second) {
+        bad("counterparty", "member " + std::string(receiver) + " is listed twice");
+      }
+    }
+  } else if (const std::string problem = member_problem(incoming.counterparty); !problem.empty()) {
+    bad("counterparty", problem);
+  } else if (incoming.counterparty == incoming.citizen) {
+    bad("counterparty", "a member cannot give hours to themselves");
+  }
+  if (!incoming.corrects.empty()) {
+    const std::uint32_t corrected = find_event_position(incoming.corrects);
+    if (corrected == NameIndex::absent) {
+      bad("corrects", "unknown event " + incoming.corrects);
+    } else if (const Event& earlier = state_.event_refs[corrected].event();
+               !is_bank_event(earlier.kind) || earlier.code != bank) {
+      bad("corrects", "event " + incoming.corrects + " is not an event of time bank " + bank);
+    } else if (const auto by = state_.corrected_by.find(incoming.corrects); by != state_.corrected_by.end()) {
+      bad("corrects", "event " + incoming.corrects + " is already corrected by " + by->second);
+    }
+  }
+  return ok;
+}
+
+Event& Engine::store_event(std::vector<Event>& events, const Event& incoming, std::uint64_t hash, Undo& undo) {
   State& state = state_;
+  events.push_back(incoming);
+  Event& stored = events.back();
+  stored.sequence = state.next_sequence++;
+  state.event_index.insert(hash, static_cast<std::uint32_t>(state.event_refs.size()));
+  state.event_refs.push_back({&events, static_cast<std::uint32_t>(events.size() - 1)});
+  if (!stored.corrects.empty()) {
+    state.corrected_by.emplace(stored.corrects, stored.id);
+    undo.corrections.push_back(stored.corrects);
+  }
+  return stored;
+}
+
+void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
+                           std::set<std::string>& affected, std::set<std::string>& affected_banks, Undo& undo) {
+  State& state = state_;
+  import_timebank_rows(batch, errors, affected_banks);
   for (const ProviderRow& row : batch.providers) {
     try {
       state.providers.add(row.provider, row.range);
@@ -402,6 +589,17 @@ void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputEr
       }
       continue;  // the same event again: a no-op
     }
+    if (is_bank_event(incoming.kind)) {
+      if (!check_bank_event(incoming, errors)) continue;
+      const auto [list, inserted] = state.bank_events.try_emplace(incoming.code);
+      const bool recorded = std::any_of(undo.bank_grown.begin(), undo.bank_grown.end(),
+                                        [&](const auto& grown) { return grown.first == incoming.code; });
+      if (!recorded) undo.bank_grown.emplace_back(incoming.code, inserted ? 0 : list->second.size());
+      affected_banks.insert(incoming.code);
+      store_event(list->second, incoming, hashes[row], undo);
+      ++summary.events_added;
+      continue;
+    }
     const bool same_citizen = citizen != state.citizens.end() && citizen->first == incoming.citizen;
     if (!same_citizen) citizen = state.citizens.find(incoming.citizen);
     if (citizen == state.citizens.end()) {
@@ -422,22 +620,20 @@ void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputEr
     }
     if (incoming.amount.sign() < 0) bad("amount", "amounts are zero or positive; a refund or recovery is a correction");
     if (incoming.amount.scale() > 2) bad("amount", incoming.amount.to_string() + " has more than 2 decimals");
-    const bool needs_counterparty = incoming.kind == EventKind::exchange || incoming.kind == EventKind::budget_spend ||
-                                    incoming.kind == EventKind::learning_spend;
+    const bool needs_counterparty = moves_time_between_citizens(incoming.kind) ||
+                                    incoming.kind == EventKind::budget_spend || incoming.kind == EventKind::learning_spend;
     if (needs_counterparty && incoming.counterparty.empty()) {
       bad("counterparty", std::string(to_string(incoming.kind)) + " needs a counterparty");
     }
-    if (incoming.kind == EventKind::exchange && !incoming.counterparty.empty()) {
-      if (state.citizens.count(incoming.counterparty) == 0) {
-        bad("counterparty", "unknown citizen " + incoming.counterparty);
-      } else if (incoming.counterparty == incoming.citizen) {
-        bad("counterparty", "a member cannot exchange hours with themselves");
-      }
+    if (moves_time_between_citizens(incoming.kind) && !incoming.counterparty.empty()) {
+      check_time_partners(incoming, [&](std::string_view id) { return state.citizens.count(std::string(id)) != 0; }, bad);
     }
     if (!incoming.corrects.empty()) {
       const std::uint32_t corrected = find_event_position(incoming.corrects);
       if (corrected == NameIndex::absent) {
         bad("corrects", "unknown event " + incoming.corrects);
+      } else if (is_bank_event(state.event_refs[corrected].event().kind)) {
+        bad("corrects", "event " + incoming.corrects + " belongs to time bank " + state.event_refs[corrected].event().code);
       } else if (const auto by = state.corrected_by.find(incoming.corrects); by != state.corrected_by.end()) {
         bad("corrects", "event " + incoming.corrects + " is already corrected by " + by->second);
       } else if (ok) {
@@ -445,23 +641,17 @@ void Engine::import_events(const ImportBatch& batch, Moment recorded_at, InputEr
       }
     }
     if (!ok) continue;
-    std::vector<Event>& events = citizen->second.events;
-    events.push_back(incoming);
-    Event& stored = events.back();
-    stored.sequence = state.next_sequence++;
-    state.event_index.insert(hashes[row], static_cast<std::uint32_t>(state.event_refs.size()));
-    state.event_refs.push_back({&citizen->second, static_cast<std::uint32_t>(events.size() - 1)});
-    if (!stored.corrects.empty()) {
-      state.corrected_by.emplace(stored.corrects, stored.id);
-      undo.corrections.push_back(stored.corrects);
-    }
+    const Event& stored = store_event(citizen->second.events, incoming, hashes[row], undo);
     if (!same_citizen) affected.insert(stored.citizen);
-    if (stored.kind == EventKind::exchange) {
-      affected.insert(stored.counterparty);
-      for (const auto& [from, to] : {std::pair{&stored.citizen, &stored.counterparty}, std::pair{&stored.counterparty, &stored.citizen}}) {
-        auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
-        undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
-        partners->second.push_back(*to);
+    if (moves_time_between_citizens(stored.kind)) {
+      for (const std::string_view partner_view : counterparties(stored)) {
+        const std::string partner(partner_view);
+        affected.insert(partner);
+        for (const auto& [from, to] : {std::pair{&stored.citizen, &partner}, std::pair{&partner, &stored.citizen}}) {
+          auto [partners, inserted] = state.exchange_partners.try_emplace(*from);
+          undo.partners.emplace_back(*from, inserted ? std::string::npos : partners->second.size());
+          partners->second.push_back(*to);
+        }
       }
     }
     ++summary.events_added;
@@ -509,7 +699,7 @@ ChangeSummary Engine::advance(const Date& to, Moment recorded_at) {
       }
     }
   }
-  const ChangeSummary summary = derive_and_post(state_, changed, to, recorded_at, nullptr);
+  const ChangeSummary summary = derive_and_post(state_, changed, {}, to, recorded_at, nullptr);
   clock_ = to;
   clock_history_.emplace_back(recorded_at, to);
   return summary;
@@ -518,9 +708,10 @@ ChangeSummary Engine::advance(const Date& to, Moment recorded_at) {
 ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
   std::swap(scheme_, scheme);
   try {
-    std::set<std::string> everyone;
+    std::set<std::string> everyone, banks;
     for (const auto& entry : state_.citizens) everyone.insert(entry.first);
-    return derive_and_post(state_, everyone, clock_, recorded_at, nullptr);
+    for (const auto& entry : state_.bank_events) banks.insert(entry.first);  // so that verify's restatement checks them too
+    return derive_and_post(state_, everyone, banks, clock_, recorded_at, nullptr);
   } catch (...) {
     std::swap(scheme_, scheme);
     throw;
@@ -547,7 +738,26 @@ struct Engine::Scratch {
   std::vector<std::uint32_t> slots;
   std::size_t mask = 0;
   const ProviderMonthCounter* learning_spends = nullptr;  // R7's monthly limit across citizens, if the scheme has one
+  std::vector<std::string_view> owners;                    // diff: whose entries the derivation stands for
 };
+
+void Engine::derive_bank(const State& state, const std::string& bank, Derivation& out) const {
+  out.clear();
+  const auto found = state.bank_events.find(bank);
+  if (found == state.bank_events.end()) return;
+  std::vector<const Event*> events;
+  events.reserve(found->second.size());
+  for (const Event& event : found->second) {
+    if (state.corrected_by.count(event.id) == 0) events.push_back(&event);
+  }
+  std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) {
+    return std::tie(a->date, a->sequence) < std::tie(b->date, b->sequence);
+  });
+  GroupStates nobody;
+  RuleContext context(scheme_.parameters(), state.providers, nobody, out, nullptr);
+  rules::TimeBankReplay replay(state.timebanks);
+  for (const Event* event : events) replay.apply(*event, context);
+}
 
 bool Engine::count_learning_spends(const State& state, ProviderMonthCounter& out) const {
   if (scheme_.parameters().find("learning_max_spends_per_provider_per_month") == nullptr) return false;
@@ -686,15 +896,15 @@ bool same_postings(const Derivation& derived, const DerivedEntry& wanted, const 
 
 }  // namespace
 
-void Engine::diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
-                  Scratch& scratch, std::vector<Entry>& out) const {
-  // What the journal holds for these citizens, key by key (nothing for new citizens).
+void Engine::diff(std::span<const std::string_view> owners, const Derivation& desired, Moment recorded_at,
+                  ChangeSummary& summary, Scratch& scratch, std::vector<Entry>& out) const {
+  // What the journal holds for these owners, key by key (nothing for new citizens).
   std::vector<Held>& held = scratch.held;
   held.clear();
   const auto journal_entries = journal_.entries();
   std::size_t held_count = 0;
-  for (const CitizenMap::const_iterator& member : group) {
-    const auto positions = entries_by_citizen_.find(member->first);
+  for (const std::string_view owner : owners) {
+    const auto positions = entries_by_citizen_.find(std::string(owner));
     if (positions != entries_by_citizen_.end()) held_count += positions->second.size();
   }
   if (held_count == 0) {  // a first derivation: everything is new
@@ -720,8 +930,8 @@ void Engine::diff(const Group& group, const Derivation& desired, Moment recorded
     }
   };
   held.reserve(held_count);  // no reallocation while find() hands out pointers
-  for (const CitizenMap::const_iterator& member : group) {
-    const auto positions = entries_by_citizen_.find(member->first);
+  for (const std::string_view owner : owners) {
+    const auto positions = entries_by_citizen_.find(std::string(owner));
     if (positions == entries_by_citizen_.end()) continue;
     for (const std::uint32_t position : positions->second) {
       const Entry& entry = journal_entries[position];
@@ -785,7 +995,8 @@ void Engine::diff(const Group& group, const Derivation& desired, Moment recorded
 }
 
 ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::string>& citizens,
-                                      const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch) {
+                                      const std::set<std::string>& banks, const std::optional<Date>& clock,
+                                      Moment recorded_at, const ImportBatch* batch) {
   // Each group is derived and diffed on its own: a small working set that
   // stays in the cache. What it needs posted goes to the journal a few
   // thousand entries at a time, as parts of one batch that stands only if
@@ -857,7 +1068,9 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
       throw Refusal(blamed->id, blamed->source + ": " + message);
     }
     const std::size_t before = entries.size();
-    diff(group, desired, recorded_at, summary, scratch, entries);
+    scratch.owners.clear();
+    for (const CitizenMap::const_iterator& member : group) scratch.owners.push_back(member->first);
+    diff(scratch.owners, desired, recorded_at, summary, scratch, entries);
     for (std::size_t i = before; owners_known && i < entries.size(); ++i) {
       const std::string_view citizen = std::string_view(entries[i].id).substr(0, entries[i].id.find('/'));
       if (owners.empty() || *owners.back().first != citizen) {
@@ -871,6 +1084,19 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
       }
       ++owners.back().second;
     }
+    if (entries.size() >= part_size) post_part();
+  }
+  for (const std::string& bank : banks) {
+    try {
+      derive_bank(state, bank, desired);
+    } catch (const Refusal& refusal) {
+      if (batch == nullptr) throw;
+      throw blame_bank_refusal(*batch, bank, refusal);
+    }
+    const std::string owner = rules::timebank_owner(bank);
+    const std::string_view owner_view = owner;
+    diff(std::span<const std::string_view>(&owner_view, 1), desired, recorded_at, summary, scratch, entries);
+    owners_known = false;  // a bank's entries are indexed by index_entries_from
     if (entries.size() >= part_size) post_part();
   }
   post_part();

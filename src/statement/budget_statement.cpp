@@ -7,6 +7,7 @@
 #include <map>
 
 #include "commonweal/policy/accounts.hpp"
+#include "render_support.hpp"
 
 namespace commonweal {
 namespace {
@@ -28,14 +29,7 @@ std::pair<std::string, std::string> kind_and_code(const std::string& code) {
   return {code.substr(dot + 1, colon - dot - 1), code.substr(colon + 1)};
 }
 
-std::string json_text(std::string_view text) {
-  std::string out = "\"";
-  for (const char c : text) {
-    if (c == '"' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "\"";
-}
+using render::json_text;
 
 std::string money(const Decimal& amount) { return amount.rounded(2, RoundingMode::half_even).to_string(); }
 

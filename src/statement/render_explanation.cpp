@@ -197,7 +197,8 @@ class Explainer {
   static std::string rule_title(const std::string& rule) {
     static const std::map<std::string, std::string, std::less<>> titles{
         {"R1", "contribution"},       {"R2", "benefit"},         {"R3", "service use"},
-        {"R4", "volunteering"},       {"R5", "time-bank exchange"}, {"R6", "personal budgets"},
+        {"R4", "volunteering"},       {"R5", "time-bank exchange"}, {"R5.grant", "time grant"},
+        {"R5.donation", "time donation"}, {"R5.session", "group session"}, {"R6", "personal budgets"},
         {"R7", "learning accounts"},  {"R8", "indexation"},      {"R9", "settlement at state pension age"}};
     const auto found = titles.find(rule);
     return found == titles.end() ? "rule " + rule : "rule " + rule + " (" + found->second + ")";

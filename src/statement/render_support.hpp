@@ -30,6 +30,16 @@ inline std::string grouped_figure(const Decimal& value) {
   return out;
 }
 
+// A JSON string: the text quoted, with '"' and '\\' escaped (ids and codes hold nothing else that needs it).
+inline std::string json_text(std::string_view text) {
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 // "income_tax" -> "income tax": codes as people read them.
 inline std::string readable_code(std::string_view code) {
   std::string out(code);

@@ -122,6 +122,15 @@ struct FieldReader {
     }
     return day;
   }
+  // A list of identifiers separated by ';' ("M2;M3"): a group session's receivers.
+  std::string identifier_list(const char* column) {
+    const std::string& text = table.field(record, column);
+    if (text.empty()) bad(column, "it is empty");
+    for (const std::string_view piece : text.empty() ? std::vector<std::string_view>{} : session_receivers(text)) {
+      if (const char* reason = identifier_problem(piece)) bad(column, "'" + std::string(piece) + "' is not valid: " + reason);
+    }
+    return text;
+  }
   Decimal amount(const char* column) {
     const std::string& text = table.field(record, column);
     Decimal value;
@@ -172,11 +181,13 @@ void read_events(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
     if (!kind) {
       fields.bad("kind", "unknown kind '" + kind_text +
                              "' (tax, benefit, service, volunteer, exchange, budget_grant, budget_topup, budget_spend, "
-                             "learning_grant or learning_spend)");
+                             "learning_grant, learning_spend, time_grant, time_donation, time_session, bank_exchange, "
+                             "bank_session, bank_donation or bank_grant)");
     }
     event.code = fields.identifier("code", true);
     event.amount = fields.amount("amount");
-    event.counterparty = fields.identifier("counterparty", false);
+    event.counterparty = kind && lists_counterparties(*kind) ? fields.identifier_list("counterparty")
+                                                             : fields.identifier("counterparty", false);
     event.corrects = fields.identifier("corrects", false);
     if (!fields.ok) continue;
     event.date = *day;
@@ -203,6 +214,55 @@ void read_providers(const CsvText& file, ImportBatch& batch, RowErrors& errors) 
   }
 }
 
+// An hours field: zero or more, at most 2 decimals (the HOUR unit's scale).
+std::optional<Decimal> hours_field(FieldReader& fields, const char* column, bool required) {
+  const std::string& text = fields.table.field(fields.record, column);
+  if (!required && text.empty()) return std::nullopt;
+  if (!text.empty() && text[0] == '-') {
+    fields.bad(column, "'" + text + "' is below zero; hours here are zero or more");
+    return Decimal();
+  }
+  return fields.amount(column);
+}
+
+// Calls read(fields, source) for each record of the file that has the right number of fields.
+template <class Read>
+void read_rows(const CsvText& file, std::initializer_list<const char*> required,
+               std::initializer_list<const char*> optional, RowErrors& errors, Read read) {
+  Table table(file, required, optional, errors);
+  CsvRecord record;
+  while (table.next(record)) {
+    FieldReader fields{table, record, errors};
+    read(fields, table.source(record));
+  }
+}
+
+void read_timebanks(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
+  read_rows(file, {"bank", "from", "hours_step", "credit_limit"}, {}, errors, [&](FieldReader& fields, std::string source) {
+    std::string bank = fields.identifier("bank", true);
+    const auto from = fields.date("from", true);
+    const auto step = hours_field(fields, "hours_step", true);
+    const auto limit = hours_field(fields, "credit_limit", true);
+    if (fields.ok && step->sign() <= 0) fields.bad("hours_step", "the step must be more than zero");
+    if (fields.ok) batch.timebanks.push_back({std::move(bank), TimeBankTerms{*from, *step, *limit}, std::move(source)});
+  });
+}
+
+void read_members(const CsvText& file, ImportBatch& batch, RowErrors& errors) {
+  read_rows(file, {"bank", "member", "kind", "from"}, {"credit_limit"}, errors, [&](FieldReader& fields, std::string source) {
+    MemberRow row{fields.identifier("bank", true), fields.identifier("member", true), {}, std::move(source)};
+    const std::string& kind_text = fields.table.field(fields.record, "kind");
+    const auto kind = parse_member_kind(kind_text);
+    if (!kind) fields.bad("kind", "unknown kind '" + kind_text + "' (person or organisation)");
+    const auto from = fields.date("from", true);
+    row.terms.credit_limit_hours = hours_field(fields, "credit_limit", false);
+    if (!fields.ok) return;
+    row.terms.from = *from;
+    row.terms.kind = *kind;
+    batch.members.push_back(std::move(row));
+  });
+}
+
 CsvText read_text_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw Error(ErrorCode::environment, "cannot read " + path);
@@ -214,9 +274,12 @@ CsvText read_text_file(const std::string& path) {
 }  // namespace
 
 ImportBatch parse_import(const std::optional<CsvText>& citizens, const std::optional<CsvText>& events,
-                         const std::optional<CsvText>& providers) {
+                         const std::optional<CsvText>& providers, const std::optional<CsvText>& timebanks,
+                         const std::optional<CsvText>& members) {
   ImportBatch batch;
   RowErrors errors;
+  if (timebanks) read_timebanks(*timebanks, batch, errors);
+  if (members) read_members(*members, batch, errors);
   if (providers) read_providers(*providers, batch, errors);
   if (citizens) read_citizens(*citizens, batch, errors);
   if (events) read_events(*events, batch, errors);
@@ -229,7 +292,8 @@ ImportBatch read_import_files(const ImportFiles& files) {
     if (!path) return std::nullopt;
     return read_text_file(*path);
   };
-  return parse_import(read(files.citizens), read(files.events), read(files.providers));
+  return parse_import(read(files.citizens), read(files.events), read(files.providers), read(files.timebanks),
+                      read(files.members));
 }
 
 }  // namespace commonweal

@@ -123,15 +123,35 @@ CREATE TABLE refusals (
   PRIMARY KEY (event_id, reason)
 ) WITHOUT ROWID;
 )sql",
-    // 3: each entry's postings also in its own row (`lines`), so that one citizen's entries
+    // 3: named time banks' dated terms and members (docs/storage.md, docs/timebanks.md).
+    R"sql(
+CREATE TABLE timebanks (
+  bank         TEXT NOT NULL,
+  from_date    TEXT NOT NULL,
+  hours_step   TEXT NOT NULL,
+  credit_limit TEXT NOT NULL,
+  operation_id INTEGER NOT NULL REFERENCES operations(id),
+  PRIMARY KEY (bank, from_date)
+) WITHOUT ROWID;
+CREATE TABLE timebank_members (
+  bank         TEXT NOT NULL,
+  member       TEXT NOT NULL,
+  from_date    TEXT NOT NULL,
+  kind         TEXT NOT NULL CHECK (kind IN ('person', 'organisation')),
+  credit_limit TEXT,
+  operation_id INTEGER NOT NULL REFERENCES operations(id),
+  PRIMARY KEY (bank, member, from_date)
+) WITHOUT ROWID;
+)sql",
+    // 4: each entry's postings also in its own row (`lines`), so that one citizen's entries
     // are read whole (statement(), budget_statement()) without reading the rest of the file.
     R"sql(
 ALTER TABLE entries ADD COLUMN lines TEXT NOT NULL DEFAULT '';
-CREATE INDEX migration_3_postings_by_entry ON postings (entry_position);
+CREATE INDEX migration_4_postings_by_entry ON postings (entry_position);
 UPDATE entries SET lines = coalesce((
   SELECT group_concat(line || ' ' || account_id || ' ' || amount_minor, ',')
   FROM (SELECT line, account_id, amount_minor FROM postings WHERE entry_position = entries.position ORDER BY line)), '');
-DROP INDEX migration_3_postings_by_entry;
+DROP INDEX migration_4_postings_by_entry;
 )sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
@@ -231,11 +251,14 @@ std::string operation_hash(const std::string& previous_hash, const OperationRow&
 }
 
 // Canonical rows of an operation's inputs, one digest per table (see docs/storage.md).
+// Time bank rows count only in operations that stored some, so that files from before them verify as they did.
 struct InputDigests {
-  Sha256 schemes, citizens, providers, events;
+  Sha256 schemes, citizens, providers, events, timebanks;
+  bool has_timebanks = false;
   std::string combined() {
     Sha256 all;
     all.update(schemes.finish()).update(citizens.finish()).update(providers.finish()).update(events.finish());
+    if (has_timebanks) all.update(timebanks.finish());
     return to_hex(all.finish());
   }
 };
@@ -250,6 +273,17 @@ void digest_citizen(Sha256& sha, std::string_view id, std::string_view birth, st
 void digest_provider(Sha256& sha, std::string_view provider, std::string_view from, std::string_view to) {
   sha.field(provider).field(from).field(to);
 }
+void digest_timebank(InputDigests& digests, std::string_view bank, std::string_view from, std::string_view step,
+                     std::string_view limit) {
+  digests.has_timebanks = true;
+  digests.timebanks.field("bank").field(bank).field(from).field(step).field(limit);
+}
+void digest_member(InputDigests& digests, std::string_view bank, std::string_view member, std::string_view from,
+                   std::string_view kind, std::string_view limit) {
+  digests.has_timebanks = true;
+  digests.timebanks.field("member").field(bank).field(member).field(from).field(kind).field(limit);
+}
+std::string optional_hours_text(const std::optional<Decimal>& hours) { return hours ? hours->to_string() : std::string(); }
 void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) {
   sha.field(std::to_string(sequence)).field(event.id).field(format_date(event.date)).field(event.citizen);
   sha.field(to_string(event.kind)).field(event.code).field(event.amount.to_string()).field(event.counterparty);
@@ -419,6 +453,22 @@ struct LedgerStore::Impl {
         AccreditationRange range{parse_date(row.text(1)), std::nullopt};
         if (!row.is_null(2)) range.to = parse_date(row.text(2));
         record.providers.push_back({std::string(row.text(0)), range, ""});
+      }
+    }
+    {
+      sqlite::Statement row = db.prepare("SELECT bank, from_date, hours_step, credit_limit FROM timebanks ORDER BY bank, from_date");
+      while (row.next()) {
+        record.timebanks.push_back({std::string(row.text(0)),
+                                    {parse_date(row.text(1)), Decimal::parse(row.text(2)), Decimal::parse(row.text(3))}, ""});
+      }
+      sqlite::Statement member = db.prepare(
+          "SELECT bank, member, from_date, kind, credit_limit FROM timebank_members ORDER BY bank, member, from_date");
+      while (member.next()) {
+        MemberRow loaded_row{std::string(member.text(0)), std::string(member.text(1)), {}, ""};
+        loaded_row.terms.from = parse_date(member.text(2));
+        loaded_row.terms.kind = parse_member_kind(member.text(3)).value_or(MemberKind::person);
+        if (!member.is_null(4)) loaded_row.terms.credit_limit_hours = Decimal::parse(member.text(4));
+        record.members.push_back(std::move(loaded_row));
       }
     }
     {
@@ -729,6 +779,62 @@ struct LedgerStore::Impl {
 
   // A refused learning-account spend is logged in a transaction of its own, after the
   // import's rollback, once per event id and reason: fraud shows up instead of vanishing.
+  // The batch's time bank rows the file does not hold yet, each once.
+  std::vector<const TimeBankRow*> unstored_timebank_rows(const ImportBatch& batch) {
+    std::vector<const TimeBankRow*> rows;
+    std::set<std::pair<std::string, std::string>> seen;
+    sqlite::Statement exists = db.prepare("SELECT 1 FROM timebanks WHERE bank = ?1 AND from_date = ?2");
+    for (const TimeBankRow& row : batch.timebanks) {
+      const std::string from = format_date(row.terms.from);
+      exists.bind(1, row.bank).bind(2, from);
+      const bool known = exists.next();
+      exists.reset();
+      if (!known && seen.emplace(row.bank, from).second) rows.push_back(&row);
+    }
+    std::sort(rows.begin(), rows.end(), [](const TimeBankRow* a, const TimeBankRow* b) {  // the order verify reads them in
+      return std::pair(a->bank, format_date(a->terms.from)) < std::pair(b->bank, format_date(b->terms.from));
+    });
+    return rows;
+  }
+  std::vector<const MemberRow*> unstored_member_rows(const ImportBatch& batch) {
+    std::vector<const MemberRow*> rows;
+    std::set<std::tuple<std::string, std::string, std::string>> seen;
+    sqlite::Statement exists = db.prepare("SELECT 1 FROM timebank_members WHERE bank = ?1 AND member = ?2 AND from_date = ?3");
+    for (const MemberRow& row : batch.members) {
+      const std::string from = format_date(row.terms.from);
+      exists.bind(1, row.bank).bind(2, row.member).bind(3, from);
+      const bool known = exists.next();
+      exists.reset();
+      if (!known && seen.emplace(row.bank, row.member, from).second) rows.push_back(&row);
+    }
+    std::sort(rows.begin(), rows.end(), [](const MemberRow* a, const MemberRow* b) {  // the order verify reads them in
+      return std::tuple(a->bank, a->member, format_date(a->terms.from)) <
+             std::tuple(b->bank, b->member, format_date(b->terms.from));
+    });
+    return rows;
+  }
+  void store_timebank_rows(Writer& writer, const std::vector<const TimeBankRow*>& banks,
+                           const std::vector<const MemberRow*>& members) {
+    sqlite::Statement insert = db.prepare(
+        "INSERT INTO timebanks (bank, from_date, hours_step, credit_limit, operation_id) VALUES (?1, ?2, ?3, ?4, ?5)");
+    for (const TimeBankRow* row : banks) {
+      const std::string from = format_date(row->terms.from), step = row->terms.hours_step.to_string(),
+                        limit = row->terms.credit_limit_hours.to_string();
+      insert.bind(1, row->bank).bind(2, from).bind(3, step).bind(4, limit).bind(5, writer.op.id).run();
+      digest_timebank(writer.inputs, row->bank, from, step, limit);
+    }
+    sqlite::Statement insert_member = db.prepare(
+        "INSERT INTO timebank_members (bank, member, from_date, kind, credit_limit, operation_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    for (const MemberRow* row : members) {
+      const std::string from = format_date(row->terms.from), limit = optional_hours_text(row->terms.credit_limit_hours);
+      const std::string_view kind = to_string(row->terms.kind);
+      insert_member.bind(1, row->bank).bind(2, row->member).bind(3, from).bind(4, kind).bind(6, writer.op.id);
+      if (row->terms.credit_limit_hours) insert_member.bind(5, limit); else insert_member.bind_null(5);
+      insert_member.run();
+      digest_member(writer.inputs, row->bank, row->member, from, kind, limit);
+    }
+  }
+
   void log_refusal(const ImportBatch& batch, const Refusal& refusal, const Moment& moment) {
     const auto event = std::find_if(batch.events.begin(), batch.events.end(),
                                     [&](const Event& e) { return e.id == refusal.event_id(); });
@@ -904,8 +1010,10 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
         return std::pair(a.provider, day_number(a.range.from)) < std::pair(b.provider, day_number(b.range.from));
       });
     }
+    const std::vector<const TimeBankRow*> new_timebanks = impl.unstored_timebank_rows(batch);
+    const std::vector<const MemberRow*> new_members = impl.unstored_member_rows(batch);
     const bool anything = !changed_citizens.empty() || !new_event_ids.empty() || !new_providers.empty() ||
-                          engine.journal().entry_count() != first_entry;
+                          !new_timebanks.empty() || !new_members.empty() || engine.journal().entry_count() != first_entry;
     if (!anything) {
       change.chain_head = chain_head();
       return change;  // a repeated import: nothing to store
@@ -935,6 +1043,7 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
         digest_provider(writer.inputs.providers, row.provider, from, to);
       }
     }
+    impl.store_timebank_rows(writer, new_timebanks, new_members);
     {
       sqlite::Statement insert = impl.db.prepare(
           "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
@@ -1328,6 +1437,20 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
         digest_provider(digests->providers, providers.text(1), providers.text(2), providers.text(3));
       }
     }
+    sqlite::Statement banks = impl.db.prepare(
+        "SELECT operation_id, bank, from_date, hours_step, credit_limit FROM timebanks ORDER BY operation_id, bank, from_date");
+    while (banks.next()) {
+      if (InputDigests* digests = digests_of(banks.integer(0))) {
+        digest_timebank(*digests, banks.text(1), banks.text(2), banks.text(3), banks.text(4));
+      }
+    }
+    sqlite::Statement members = impl.db.prepare(
+        "SELECT operation_id, bank, member, from_date, kind, coalesce(credit_limit, '') FROM timebank_members ORDER BY operation_id, bank, member, from_date");
+    while (members.next()) {
+      if (InputDigests* digests = digests_of(members.integer(0))) {
+        digest_member(*digests, members.text(1), members.text(2), members.text(3), members.text(4), members.text(5));
+      }
+    }
     sqlite::Statement events = impl.db.prepare("SELECT operation_id FROM events ORDER BY sequence");
     std::size_t index = 0;
     while (events.next()) {
@@ -1343,7 +1466,7 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
     ++report.operations_checked;
     const std::string name = "operation " + std::to_string(op.id) + " (" + op.kind + " at " + op.recorded_at + ")";
     if (inputs.at(op.id).combined() != op.inputs_sha256) {
-      problems.push_back(name + ": the citizens, events, providers or scheme it stored were changed since");
+      problems.push_back(name + ": the citizens, events, providers, time banks or scheme it stored were changed since");
     }
     if (op.entry_count < 0 || static_cast<std::size_t>(op.entry_count) >= head_after.size()) {
       problems.push_back(name + ": it left " + std::to_string(op.entry_count) + " entries, but only " +

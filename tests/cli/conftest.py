@@ -4,6 +4,7 @@ The binary comes from COMMONWEAL_BIN (set by ctest), the source tree from
 COMMONWEAL_SOURCE_DIR.
 """
 import os
+import re
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -24,6 +25,33 @@ EVENTS = (
     "E4,2024-06-03,C1,learning_grant,ila,200.00,\n"
     "E5,2019-06-03,C3,benefit,child_benefit,500.00,\n"
 )
+
+
+def page_session(page, marker):
+    """The console session under `<!-- marker -->` on docs/PAGE, and the page's text."""
+    text = (SOURCE / "docs" / page).read_text()
+    return text.split(f"<!-- {marker} -->\n```console\n", 1)[1].split("```", 1)[0], text
+
+
+def mask(line):
+    """A line of output with hashes and moments masked, as the pages write them."""
+    line = re.sub(r"[0-9a-f]{64}", "<hash>", line)
+    return re.sub(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "<moment>", line)
+
+
+def run_session(session, cwd, exit_status=0):
+    """Runs each `$ commonweal ...` command of a page's session in cwd; its output (stdout, or stderr when it
+    must fail) must be the lines that follow it. Returns how many commands ran."""
+    commands = re.split(r"^\$ ", session, flags=re.M)[1:]
+    for block in commands:
+        command, *expected = block.rstrip("\n").split("\n")
+        words = command.split()
+        assert words[0] == "commonweal"
+        result = subprocess.run([BIN, *words[1:]], cwd=cwd, capture_output=True, text=True)
+        assert result.returncode == exit_status, (command, result.stderr)
+        output = result.stdout if exit_status == 0 else result.stderr
+        assert [mask(line) for line in output.splitlines()] == expected, command
+    return len(commands)
 
 
 def run(*args, check=None, cwd=None):

@@ -14,7 +14,7 @@ CASES = [
       ("id", "date", "citizen", "kind", "code", "amount")]),
     ("unknown kind", "events", HEADER + "E9,2024-05-31,C1,lottery,x,1.00\n",
      ["bad.csv:2: kind: unknown kind 'lottery' (tax, benefit, service, volunteer, exchange, budget_grant, "
-      "budget_topup, budget_spend, learning_grant or learning_spend)"]),
+      "budget_topup, budget_spend, learning_grant, learning_spend, time_grant, time_donation, time_session, bank_exchange, bank_session, bank_donation or bank_grant)"]),
     ("month 13", "events", HEADER + "E9,2024-13-01,C1,tax,income_tax,1.00\n",
      ["bad.csv:2: date: '2024-13-01' is not a date: the month must be between 01 and 12"]),
     ("31 February", "events", HEADER + "E9,2024-02-31,C1,tax,income_tax,1.00\n",
@@ -159,7 +159,7 @@ def test_reimporting_the_same_files_is_a_no_op(ledger, tmp_path):
     (["advance", "DB"], "commonweal: advance: --to is required"),
     (["advance", "DB", "--to"], "commonweal: advance: --to needs a value"),
     (["balance", "DB"], "commonweal: balance: expected 2 arguments, got 1"),
-    (["import", "DB"], "commonweal: import: give at least one of --citizens, --events, --providers"),
+    (["import", "DB"], "commonweal: import: give at least one of --citizens, --events, --providers, --timebanks, --members"),
     (["export", "DB", "--format", "xml"], "commonweal: export: --format is hledger, beancount or csv"),
 ])
 def test_usage_errors_exit_1(ledger, args, message):
@@ -196,7 +196,7 @@ def test_a_newer_ledger_is_refused(ledger):
     connection.close()
     result = run("balance", ledger, "fund:social")
     assert result.returncode == 4
-    assert "has schema version 99, newer than this commonweal (3)" in result.stderr
+    assert "has schema version 99, newer than this commonweal (4)" in result.stderr
 
 
 def test_unknown_account_and_bad_dates(ledger):

@@ -86,6 +86,30 @@ def test_verify_catches_tampering(ledger, name, statement, message):
     assert result.stdout.startswith("FAILED:")
 
 
+BANK_TAMPERINGS = [
+    ("change a member's override", "UPDATE timebank_members SET credit_limit = '9' WHERE member = 'M2'"),
+    ("change a bank's step", "UPDATE timebanks SET hours_step = '0.25'"),
+    ("delete a member row", "DELETE FROM timebank_members WHERE member = 'M1'"),
+    ("change a bank event's hours", "UPDATE events SET amount = '2.00' WHERE id = 'TX1'"),
+]
+
+
+@pytest.mark.parametrize("name,statement", BANK_TAMPERINGS, ids=[t[0] for t in BANK_TAMPERINGS])
+def test_verify_catches_tampering_with_a_time_bank(ledger, tmp_path, name, statement):
+    write(tmp_path / "timebanks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n")
+    write(tmp_path / "members.csv", "bank,member,kind,from,credit_limit\nnorth,M1,person,2024-01-01,\n"
+                                    "north,M2,person,2024-01-01,2\n")
+    write(tmp_path / "bank.csv", "id,date,citizen,kind,code,amount,counterparty\n"
+                                 "TX1,2024-02-01,M1,bank_exchange,north,1.20,M2\n")
+    run("import", ledger, "--timebanks", "timebanks.csv", "--members", "members.csv", "--events", "bank.csv",
+        check=0, cwd=tmp_path)
+    run("verify", ledger, check=0)
+    subprocess.run(["sqlite3", str(ledger), statement], check=True)
+    result = run("verify", ledger)
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "the citizens, events, providers, time banks or scheme it stored were changed since" in result.stderr
+
+
 def test_verify_with_an_anchor_given_and_a_truncated_anchors_file(ledger):
     head = run("verify", ledger, check=0).stdout.split()[-1]
     run("verify", ledger, "--anchor", head, check=0)
@@ -315,24 +339,58 @@ def lines_columns(db):
         connection.close()
 
 
+NEW_IN_3 = ("timebanks", "timebank_members")
+UNDO_3 = "DROP TABLE timebanks; DROP TABLE timebank_members;"
+UNDO_4 = "ALTER TABLE entries DROP COLUMN lines;"
+
+
 @pytest.mark.parametrize("version, undo", [
-    (1, "DROP TABLE refusals; ALTER TABLE entries DROP COLUMN lines;"),
-    (2, "ALTER TABLE entries DROP COLUMN lines;"),
+    (1, f"DROP TABLE refusals; {UNDO_3} {UNDO_4}"),
+    (2, f"{UNDO_3} {UNDO_4}"),
+    (3, UNDO_4),
 ])
 def test_an_older_ledger_is_migrated_forward(ledger, tmp_path, version, undo):
     advanced(ledger)
     written = lines_columns(ledger)  # as this version writes them on import
     assert written[0].startswith("1 ") and "," in written[0]
     subprocess.run(["sqlite3", str(ledger), f"{undo} PRAGMA user_version = {version};"], check=True)
-    before = {k: v for k, v in snapshot(ledger).items() if k not in ("user_version", "refusals", "entries")}
+    added = ("user_version", "refusals", "entries", *NEW_IN_3)
+    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
     statement = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json", check=0).stdout
     after = snapshot(ledger)
-    assert after["user_version"] == (3,)
+    assert after["user_version"] == (4,)
     assert after["refusals"] == []
+    assert all(after[table] == [] for table in NEW_IN_3)
     assert lines_columns(ledger) == written  # the migration fills each entry's lines from its postings
-    assert {k: v for k, v in after.items() if k not in ("user_version", "refusals", "entries")} == before
+    assert {k: v for k, v in after.items() if k not in added} == before
     run("verify", ledger, check=0)
     assert json.loads(statement)["taxes_paid"]["income_tax"] == "1234.55"
+
+
+def test_a_version_2_ledger_is_migrated_forward_and_takes_time_banks(ledger, tmp_path):
+    subprocess.run(["sqlite3", str(ledger), f"{UNDO_3} {UNDO_4} PRAGMA user_version = 2;"], check=True)
+    added = ("user_version", "entries", *NEW_IN_3)
+    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
+    run("verify", ledger, check=0)
+    after = snapshot(ledger)
+    assert after["user_version"] == (4,)
+    assert all(after[table] == [] for table in NEW_IN_3)
+    assert {k: v for k, v in after.items() if k not in added} == before
+    banks = write(tmp_path / "timebanks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n")
+    members = write(tmp_path / "members.csv", "bank,member,kind,from\nnorth,M1,person,2024-01-01\n"
+                    "north,M2,organisation,2024-01-01\n")
+    events = write(tmp_path / "bank.csv", "id,date,citizen,kind,code,amount,counterparty\n"
+                   "TX1,2024-02-01,M1,bank_exchange,north,1.00,M2\n")
+    run("import", ledger, "--timebanks", banks, "--members", members, "--events", events, check=0)
+    run("verify", ledger, check=0)
+    connection = sqlite3.connect(ledger)
+    assert connection.execute("SELECT bank, from_date, hours_step, credit_limit FROM timebanks").fetchall() == [
+        ("north", "2024-01-01", "0.50", "5")]
+    assert connection.execute("SELECT bank, member, from_date, kind, credit_limit FROM timebank_members "
+                              "ORDER BY member").fetchall() == [("north", "M1", "2024-01-01", "person", None),
+                                                                 ("north", "M2", "2024-01-01", "organisation", None)]
+    connection.close()
+    assert run("balance", ledger, "timebank:north:M2", check=0).stdout == "-1.00\n"
 
 
 def test_init_refuses_an_existing_ledger_or_stale_anchors(ledger, tmp_path):

@@ -1,6 +1,7 @@
 """Every refusal by the rules through the command line: the message, exit
 status 2, that no balance (no row of any table) changed, and what the
 refusal log holds (learning-account spends only, docs/storage.md)."""
+import json
 import sqlite3
 
 import pytest
@@ -112,3 +113,66 @@ def test_the_monthly_limit_counts_spends_of_all_citizens(capped, tmp_path):
     assert run("balance", capped, "citizen:C2:learning", check=0).stdout == "60.00\n"
     assert refusal_rows(capped) == [("S1", "P1", "provider P1 has already taken 2 learning spends in 2024-07, the most "
                                                  "learning_max_spends_per_provider_per_month allows (2)")]
+
+
+# Time banks (docs/timebanks.md): bank "north" with step 0.50 and limit 5.00; M3 has an override of 1.00.
+TIMEBANKS = "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n"
+MEMBERS = ("bank,member,kind,from,credit_limit\nnorth,M1,person,2024-01-01,\nnorth,M2,person,2024-01-01,\n"
+           "north,M3,person,2024-01-01,1\nnorth,ORG,organisation,2024-01-01,\n")
+BANK_EVENTS = ("id,date,citizen,kind,code,amount,counterparty\n"
+               "TX1,2024-03-01,M1,bank_exchange,north,5.00,M2\n"
+               "TG1,2024-02-01,M3,bank_grant,north,0.50,\n")
+BANK_CASES = [
+    ("bank credit limit",
+     "TX2,2024-03-02,M1,bank_exchange,north,0.10,M2\n",
+     "refused.csv:2: event TX2 (bank_exchange on 2024-03-02) is refused: M2 would have -5.50 hours, below the credit "
+     "limit of -5.00",
+     {"timebank:north:M1": "5.00", "timebank:north:M2": "-5.00"}),
+    ("per-member override",
+     "TX2,2024-03-02,M1,bank_exchange,north,2.00,M3\n",
+     "refused.csv:2: event TX2 (bank_exchange on 2024-03-02) is refused: M3 would have -1.50 hours, below the credit "
+     "limit of -1.00",
+     {"timebank:north:M1": "5.00", "timebank:north:M3": "0.50"}),
+    ("group session, all or nothing",
+     "TS1,2024-04-01,ORG,bank_session,north,1.00,M3;M2\n",
+     "refused.csv:2: event TS1 (bank_session on 2024-04-01) is refused: M2 would have -6.00 hours, below the credit "
+     "limit of -5.00",
+     {"timebank:north:M2": "-5.00", "timebank:north:M3": "0.50", "timebank:north:chest": "-0.50"}),
+    ("late bank event breaks an earlier one",
+     "TX0,2024-01-15,M3,bank_exchange,north,0.50,M2\n",
+     "refused.csv:2: importing event TX0 would make an earlier event break a rule: event TX1 (bank_exchange on "
+     "2024-03-01) is refused: M2 would have -5.50 hours, below the credit limit of -5.00",
+     {"timebank:north:M2": "-5.00", "timebank:north:M3": "0.50"}),
+    ("default wallet donation (R5 limit)",
+     "TD1,2024-07-01,C1,time_donation,tb,13.25,C2\n",
+     "refused.csv:2: event TD1 (time_donation on 2024-07-01) is refused: C1 would have -10.25 hours, below the credit "
+     "limit of -10.00",
+     {"citizen:C1:time": "3.00"}),
+    ("default wallet session (R5 limit)",
+     "TS2,2024-07-01,C2,time_session,tb,13.25,C1\n",
+     "refused.csv:2: event TS2 (time_session on 2024-07-01) is refused: C1 would have -10.25 hours, below the credit "
+     "limit of -10.00",
+     {"citizen:C1:time": "3.00"}),
+]
+
+
+@pytest.mark.parametrize("name, refused, message, balances", BANK_CASES, ids=[c[0] for c in BANK_CASES])
+def test_each_time_bank_refusal_exits_2_and_changes_nothing(capped, tmp_path, name, refused, message, balances):
+    write(tmp_path / "timebanks.csv", TIMEBANKS)
+    write(tmp_path / "members.csv", MEMBERS)
+    write(tmp_path / "bank.csv", BANK_EVENTS)
+    run("import", capped, "--timebanks", "timebanks.csv", "--members", "members.csv", "--events", "bank.csv",
+        check=0, cwd=tmp_path)
+    write(tmp_path / "refused.csv", "id,date,citizen,kind,code,amount,counterparty\n" + refused)
+    before = snapshot(capped)
+    result = run("import", capped, "--events", "refused.csv", cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"commonweal: {message}\n"
+    assert snapshot(capped) == before  # no row of any table, the refusal log included, changed
+    for account, value in balances.items():
+        assert run("balance", capped, account, check=0).stdout == value + "\n"
+    assert refusal_rows(capped) == []  # the log holds learning-account spends only
+    statement = json.loads(run("timebank-statement", capped, "--bank", "north", "--member", "M2", "--year", "2024",
+                               "--format", "json", check=0).stdout)
+    assert (statement["received"], statement["closing_balance"]) == ("5.00", "-5.00")
+    run("verify", capped, check=0)

@@ -356,3 +356,65 @@ TEST_CASE("advancing day by day posts only on the days something falls due, and 
   once.advance(parse_date("2025-06-30"), at_second(second));
   CHECK(all_statements(daily) == all_statements(once));
 }
+
+namespace {
+
+ImportBatch bank_batch(const std::string& timebanks_csv, const std::string& members_csv, const std::string& events_csv) {
+  const auto file = [](const char* name, const std::string& text) {
+    return text.empty() ? std::nullopt : std::optional<CsvText>(CsvText{name, text});
+  };
+  return parse_import(std::nullopt, file("events.csv", events_csv), std::nullopt, file("timebanks.csv", timebanks_csv),
+                      file("members.csv", members_csv));
+}
+
+std::string journal_text(const Engine& engine) {
+  std::string text;
+  for (const Entry& entry : engine.journal().entries()) {
+    text += entry.id + " " + format_date(entry.effective_date) + " " + entry.code;
+    for (const Posting& posting : entry.postings) text += " " + posting.account + "=" + posting.amount.value().to_string();
+    text += "\n";
+  }
+  return text;
+}
+
+const std::string bank_terms = "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n";
+const std::string bank_members =
+    "bank,member,kind,from,credit_limit\nnorth,M1,person,2024-01-01,\nnorth,M2,person,2024-01-01,2\n"
+    "north,ORG,organisation,2024-01-01,\n";
+const std::string bank_events =
+    "id,date,citizen,kind,code,amount,counterparty,corrects\n"
+    "G1,2024-02-01,M2,bank_grant,north,1.00,,\n"
+    "S1,2024-03-01,ORG,bank_session,north,1.00,M1;M2,\n"
+    "X1,2024-04-01,M1,bank_exchange,north,1.00,M2,\n"
+    "X2,2024-04-01,M1,bank_exchange,north,0.50,M2,X1\n";
+
+}  // namespace
+
+TEST_CASE("named banks: restore and copies keep terms, members and events; a refused import takes them back") {
+  Engine engine = reference_engine();
+  engine.import(bank_batch(bank_terms, bank_members, bank_events), at_second(1));
+  CHECK(engine.journal().balance("timebank:north:M2") == Decimal::parse("-0.50"));
+  CHECK(engine.journal().balance("timebank:north:ORG") == Decimal::parse("2.00"));
+  CHECK(engine.journal().balance("timebank:north:chest") == Decimal::parse("-1.00"));
+
+  Engine restored = Engine::restore(engine.scheme(), engine.record());
+  Engine copied = engine;
+  CHECK(journal_text(restored) == journal_text(engine));
+  const std::string late = "id,date,citizen,kind,code,amount,counterparty\nX0,2024-01-15,M2,bank_exchange,north,1.00,M1\n";
+  for (Engine* each : {&engine, &restored, &copied}) each->import(bank_batch("", "", late), at_second(2));
+  CHECK(journal_text(restored) == journal_text(engine));
+  CHECK(journal_text(copied) == journal_text(engine));
+  CHECK(engine.journal().balance("timebank:north:M2") == Decimal::parse("0.50"));
+
+  // A new member and an event breaching M2's override, together: refused, and the member is gone again.
+  const std::string before = journal_text(engine);
+  const std::string breach = "id,date,citizen,kind,code,amount,counterparty\nX3,2024-05-01,M3,bank_exchange,north,3.00,M2\n";
+  CHECK_THROWS_AS(engine.import(bank_batch("", "bank,member,kind,from\nnorth,M3,person,2024-01-01\n", breach), at_second(3)),
+                  Refusal);
+  CHECK(journal_text(engine) == before);
+  CHECK_FALSE(engine.timebanks().knows_member("north", "M3"));
+  CHECK(engine.find_event("X3") == nullptr);
+  CHECK(engine.surviving_bank_events("north").size() == 4);  // G1, S1, X2, X0
+  CHECK(engine.restate(engine.scheme(), at_second(4)).entries_posted == 0);  // banks re-derived: nothing to change
+  CHECK(journal_text(engine) == before);
+}

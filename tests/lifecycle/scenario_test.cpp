@@ -20,6 +20,10 @@
 //   events.csv:2: amount: ...
 //   end
 //   balance citizen:C1:learning 500.00               (an account's balance now; "absent": never opened)
+//   --- timebanks.csv / --- members.csv               (named time banks, in an import block)
+//   timebank north M1 2024-01-01 2024-12-31 [as-known-at 2026-01-01]
+//   given 2.00                                       (a time bank statement's fields, as in its JSON)
+//   end
 //
 // In a statement block, scalar fields are checked when listed; the maps
 // (contributions, taxes_paid, ...) are checked whole: a code the statement
@@ -36,6 +40,7 @@
 
 #include "commonweal/policy/parameter_file.hpp"
 #include "commonweal/statement/statement.hpp"
+#include "commonweal/statement/timebank_statement.hpp"
 #include "commonweal/store/csv_import.hpp"
 
 using namespace commonweal;
@@ -112,7 +117,7 @@ class ScenarioRun {
     } else if (verb == "import-csv") {  // the CSV itself must be refused
       ++at_;
       const auto files = read_csv_files();
-      attempt([&] { parse_import(files[0], files[1], files[2]); });
+      attempt([&] { parse_import(files[0], files[1], files[2], files[3], files[4]); });
     } else if (verb == "advance") {
       ++at_;
       attempt([&] { engine_->advance(parse_date(words.at(1)), parse_moment(words.at(3))); });
@@ -121,6 +126,13 @@ class ScenarioRun {
       const std::optional<Moment> known_at =
           words.size() > 4 ? std::optional(parse_as_known_at(words.at(4))) : std::nullopt;
       check_statement(make_statement(*engine_, words.at(1), words.at(2), known_at), read_block());
+    } else if (verb == "timebank") {
+      ++at_;
+      const std::optional<Moment> known_at =
+          words.size() > 6 ? std::optional(parse_as_known_at(words.at(6))) : std::nullopt;
+      check_timebank_statement(make_timebank_statement(*engine_, words.at(1), words.at(2), parse_date(words.at(3)),
+                                                       parse_date(words.at(4)), known_at),
+                               read_block());
     } else if (verb == "balance") {
       ++at_;
       REQUIRE(words.size() == 3);
@@ -163,12 +175,12 @@ class ScenarioRun {
 
   ImportBatch read_import_block() {
     const auto files = read_csv_files();
-    return parse_import(files[0], files[1], files[2]);
+    return parse_import(files[0], files[1], files[2], files[3], files[4]);
   }
 
-  // The "--- NAME" sections up to a lone "---": citizens, events, providers.
-  std::array<std::optional<CsvText>, 3> read_csv_files() {
-    std::optional<CsvText> citizens, events, providers;
+  // The "--- NAME" sections up to a lone "---": citizens, events, providers, timebanks, members.
+  std::array<std::optional<CsvText>, 5> read_csv_files() {
+    std::optional<CsvText> citizens, events, providers, timebanks, members;
     while (at_ < lines_.size() && lines_[at_].rfind("--- ", 0) == 0) {
       CsvText file{lines_[at_].substr(4), ""};
       ++at_;
@@ -176,10 +188,30 @@ class ScenarioRun {
       if (file.name == "citizens.csv") citizens = file;
       else if (file.name == "events.csv") events = file;
       else if (file.name == "providers.csv") providers = file;
+      else if (file.name == "timebanks.csv") timebanks = file;
+      else if (file.name == "members.csv") members = file;
       else FAIL("unknown file " << file.name);
     }
     if (at_ < lines_.size() && lines_[at_] == "---") ++at_;
-    return {citizens, events, providers};
+    return {citizens, events, providers, timebanks, members};
+  }
+
+  // Each listed field of the time bank statement, by its JSON name.
+  static void check_timebank_statement(const TimeBankStatement& statement, const std::vector<std::string>& expected_lines) {
+    const auto hours = [](const Decimal& value) { return value.rounded(2, RoundingMode::down).to_string(); };
+    const std::map<std::string, std::string> actual = {
+        {"opening_balance", hours(statement.opening_balance)}, {"given", hours(statement.given)},
+        {"received", hours(statement.received)},               {"granted", hours(statement.granted)},
+        {"donated_in", hours(statement.donated_in)},           {"donated_out", hours(statement.donated_out)},
+        {"closing_balance", hours(statement.closing_balance)}, {"kind", statement.kind}};
+    for (const std::string& line : expected_lines) {
+      const std::vector<std::string> words = split_words(line);
+      if (words.empty()) continue;
+      REQUIRE(words.size() == 2);
+      const auto found = actual.find(words[0]);
+      const std::string got = found == actual.end() ? "(absent)" : found->second;
+      CHECK_MESSAGE(got == words[1], words[0] << ": expected " << words[1] << ", got " << got);
+    }
   }
 
   void check_statement(const Statement& statement, const std::vector<std::string>& expected_lines) {

@@ -17,7 +17,8 @@ exact, and the only roundings are the named ones below:
 Where the spec is open, the model follows the engine's stated decisions:
 taxes always count in taxes_paid; volunteering.value sums V settled or not;
 time_credits.earned = R4 hours + R5 hours received, spent = R5 hours paid,
-other = 0; pension.settled needs the state pension age date <= period end,
+other = time_grant hours in, time_donation and time_session hours in less out
+(docs/timebanks.md); pension.settled needs the state pension age date <= period end,
 <= the clock and the citizen alive on it; a corrected event counts nowhere
 (nor in limit checks); same-date events apply in file order, R9 at the start
 of its day and R8 at the end of its day. Where even those are silent: a
@@ -213,8 +214,9 @@ class Event:
 
 
 KINDS = {"tax", "benefit", "service", "volunteer", "exchange", "budget_grant", "budget_topup",
-         "budget_spend", "learning_grant", "learning_spend"}
-NEEDS_COUNTERPARTY = {"exchange", "budget_spend", "learning_spend"}
+         "budget_spend", "learning_grant", "learning_spend", "time_grant", "time_donation", "time_session"}
+NEEDS_COUNTERPARTY = {"exchange", "budget_spend", "learning_spend", "time_donation", "time_session"}
+BETWEEN_CITIZENS = {"exchange", "time_donation", "time_session"}
 EVENT_COLUMNS = ("id", "date", "citizen", "kind", "code", "amount", "counterparty", "corrects")
 
 
@@ -298,9 +300,13 @@ def read_events(text: str, citizens: dict[str, Citizen]) -> list[Event]:
         amount = Decimal(row["amount"])
         counterparty = row.get("counterparty", "")
         if kind in NEEDS_COUNTERPARTY:
-            _ident(counterparty, "counterparty")
-            if kind == "exchange" and counterparty not in citizens:
-                raise Refused(f"{eid}: unknown counterparty {counterparty!r}")
+            others = counterparty.split(";") if kind == "time_session" else [counterparty]
+            for other in others:
+                _ident(other, "counterparty")
+                if kind in BETWEEN_CITIZENS and (other not in citizens or other == cid):
+                    raise Refused(f"{eid}: bad counterparty {other!r}")
+            if len(set(others)) != len(others):
+                raise Refused(f"{eid}: a receiver is listed twice")
         corrects = row.get("corrects", "")
         if corrects and corrects not in seen:
             raise Refused(f"{eid}: corrects unknown event {corrects!r}")
@@ -398,6 +404,40 @@ def r5_exchange(L: Ledger, e: Event) -> None:
     L.post(payer, e.date, "time_spent", hours)
 
 
+def r5_time_grant(L: Ledger, e: Event) -> None:
+    """The default wallet's grant: hours from an organisation, rounded up to the step."""
+    hours = round_up_to_step(e.amount, L.p.number("volunteer_hours_step", e.date))
+    L.time[e.citizen] += hours
+    L.post(e.citizen, e.date, "time_other", hours)
+
+
+def r5_time_donation(L: Ledger, e: Event) -> None:
+    """The default wallet's donation: the donor (citizen) pays, within time_credit_limit."""
+    hours = round_up_to_step(e.amount, L.p.number("volunteer_hours_step", e.date))
+    limit = L.p.number("time_credit_limit", e.date) or 0
+    if L.time[e.citizen] - hours < -limit:
+        raise Refused(f"{e.id}: {e.citizen} would owe more than {limit} hours", e.id)
+    L.time[e.citizen] -= hours
+    L.time[e.counterparty] += hours
+    L.post(e.citizen, e.date, "time_other", -hours)
+    L.post(e.counterparty, e.date, "time_other", hours)
+
+
+def r5_time_session(L: Ledger, e: Event) -> None:
+    """The default wallet's group session: each receiver pays the hours, within time_credit_limit; all or nothing."""
+    hours = round_up_to_step(e.amount, L.p.number("volunteer_hours_step", e.date))
+    limit = L.p.number("time_credit_limit", e.date) or 0
+    receivers = e.counterparty.split(";")
+    for receiver in receivers:
+        if L.time[receiver] - hours < -limit:
+            raise Refused(f"{e.id}: {receiver} would owe more than {limit} hours", e.id)
+    for receiver in receivers:
+        L.time[receiver] -= hours
+        L.post(receiver, e.date, "time_other", -hours)
+    L.time[e.citizen] += hours * len(receivers)
+    L.post(e.citizen, e.date, "time_other", hours * len(receivers))
+
+
 def r6_personal_budget(L: Ledger, e: Event) -> None:
     c = e.citizen
     if e.kind == "budget_grant":
@@ -454,6 +494,7 @@ def r9_settlement(L: Ledger, cid: str, d: dt.date) -> None:
 
 EVENT_RULES = {"tax": r1_contribution, "benefit": r2_benefit, "service": r3_service_use,
                "volunteer": r4_volunteering, "exchange": r5_exchange,
+               "time_grant": r5_time_grant, "time_donation": r5_time_donation, "time_session": r5_time_session,
                "budget_grant": r6_personal_budget, "budget_topup": r6_personal_budget,
                "budget_spend": r6_personal_budget,
                "learning_grant": r7_learning, "learning_spend": r7_learning}
@@ -536,13 +577,15 @@ def statement(L: Ledger, cid: str, year: int) -> dict[str, str]:
     out["care_pot.contributions"] = fmt(care_in)
     out["care_pot.closing_balance"] = fmt(care_open + care_in)
 
-    time_open = total("time_earned", None, day_before) - total("time_spent", None, day_before)
+    time_open = (total("time_earned", None, day_before) - total("time_spent", None, day_before)
+                 + total("time_other", None, day_before))
     earned, spent = total("time_earned", start, end), total("time_spent", start, end)
+    other = total("time_other", start, end)
     out["time_credits.opening_balance"] = fmt(time_open)
     out["time_credits.earned"] = fmt(earned)
     out["time_credits.spent"] = fmt(spent)
-    out["time_credits.other"] = fmt(ZERO)
-    out["time_credits.closing_balance"] = fmt(time_open + earned - spent)
+    out["time_credits.other"] = fmt(other)
+    out["time_credits.closing_balance"] = fmt(time_open + earned - spent + other)
 
     out["volunteering.hours"] = fmt(total("volunteer_hours", start, end))
     out["volunteering.value"] = fmt(total("volunteer_value", start, end))

@@ -60,8 +60,9 @@ BENEFITS = [("child_benefit", 3), ("student_grant", 1), ("parental_leave", 1), (
 SERVICES = [("social_care", 4), ("gp_visit", 2), ("hospital_stay", 1), ("home_help", 1)]
 KINDS = [("tax", 22), ("benefit", 11), ("service", 12), ("volunteer", 10), ("exchange", 10),
          ("budget_grant", 5), ("budget_topup", 4), ("budget_spend", 8), ("learning_grant", 4),
-         ("learning_spend", 6)]
+         ("learning_spend", 6), ("time_grant", 3), ("time_donation", 4), ("time_session", 3)]
 CODES = {"volunteer": ["food-bank", "red.cross", "scouts_1"], "exchange": ["tb-north", "tb.south"],
+         "time_grant": ["food-bank", "council.hours"], "time_donation": ["tb-north"], "time_session": ["tb.south"],
          "budget_grant": ["LEEDS", "york-council"], "budget_topup": ["cash", "card"],
          "budget_spend": ["care-hours", "day.centre"], "learning_grant": ["state", "employer"],
          "learning_spend": ["maths-101", "welding.2"]}
@@ -188,9 +189,15 @@ class Case:
             e["code"], e["amount"] = weighted(rng, BENEFITS), money(rng, rng.choice([100, 2000]))
         elif kind == "service":
             e["code"], e["amount"] = weighted(rng, SERVICES), money(rng, rng.choice([100, 1000]))
-        elif kind in ("volunteer", "exchange"):
+        elif kind in ("volunteer", "exchange", "time_grant", "time_donation", "time_session"):
             e["code"], e["amount"] = rng.choice(CODES[kind]), hours(rng)
-            if kind == "exchange":
+            if kind == "time_session":
+                others = [o["citizen"] for o in self.citizens if o is not c and self.alive(o, on)]
+                if len(others) < 2:
+                    e["kind"], e["code"] = "volunteer", rng.choice(CODES["volunteer"])
+                else:
+                    e["counterparty"] = ";".join(rng.sample(others, rng.randint(2, min(3, len(others)))))
+            elif kind in ("exchange", "time_donation"):
                 others = [o for o in self.citizens if o is not c and self.alive(o, on)]
                 if counterparty is None and not others:
                     e["kind"], e["code"] = "volunteer", rng.choice(CODES["volunteer"])

@@ -7,11 +7,14 @@ import re as _re
 
 from ._convert import FLOAT_REFUSAL, amount_text, date_text, is_float
 
-_AMOUNT_COLUMNS = {"events": {"amount"}, "citizens": set(), "providers": set()}
+_AMOUNT_COLUMNS = {"events": {"amount"}, "citizens": set(), "providers": set(),
+                   "timebanks": {"hours_step", "credit_limit"}, "members": {"credit_limit"}}
 _DATE_COLUMNS = {
     "events": {"date"},
     "citizens": {"birth_date", "death_date"},
     "providers": {"accredited_from", "accredited_to"},
+    "timebanks": {"from"},
+    "members": {"from"},
 }
 _PLAIN_AMOUNTS = _re.compile(r"[0-9.\-\x1f]*")
 _NEEDS_QUOTES = (",", '"', "\n", "\r")
@@ -23,7 +26,7 @@ def frame_name(kind: str) -> str:
 
 
 def frame_to_csv(frame, kind: str) -> tuple[str, str]:
-    """(name, CSV text) of a citizens, events or providers DataFrame, for the importer in C++.
+    """(name, CSV text) of a citizens, events, providers, timebanks or members DataFrame, for the importer in C++.
 
     The row at position i becomes line i + 2 (the header is line 1), so messages name rows as
     `commonweal import` would for the same frame written with frame.to_csv(index=False)."""

@@ -69,25 +69,29 @@ class Ledger:
 
     # Writing
 
-    def import_csv(self, citizens=None, events=None, providers=None) -> Change:
+    def import_csv(self, citizens=None, events=None, providers=None, timebanks=None, members=None) -> Change:
         """Imports CSV files (paths) as one transaction, as `commonweal import` does: every bad row is reported
-        in one InputError and nothing changes, or all of it is stored."""
-        files = [_path(citizens, "citizens"), _path(events, "events"), _path(providers, "providers")]
-        if files == [None, None, None]:
-            raise TypeError("import_csv: give at least one of citizens=, events=, providers=")
+        in one InputError and nothing changes, or all of it is stored. timebanks= and members= are the named
+        time banks' files (docs/timebanks.md)."""
+        files = [_path(citizens, "citizens"), _path(events, "events"), _path(providers, "providers"),
+                 _path(timebanks, "timebanks"), _path(members, "members")]
+        if files == [None] * 5:
+            raise TypeError("import_csv: give at least one of citizens=, events=, providers=, timebanks=, members=")
         return Change(**self._core.import_files(*files))
 
-    def import_frame(self, events=None, citizens=None, providers=None) -> Change:
+    def import_frame(self, events=None, citizens=None, providers=None, timebanks=None, members=None) -> Change:
         """Imports pandas DataFrames with the CSV files' columns, as one transaction.
 
         Amounts are decimal.Decimal or str (ints too); a float, or a float column, is refused with a TypeError.
         Dates are str 'YYYY-MM-DD', datetime.date, or a datetime64 column at midnight. Messages name rows as
         'events (DataFrame):LINE: column: reason', LINE being the row's position + 2, as for the same frame
-        written with to_csv(index=False) and imported with `commonweal import`."""
-        if events is None and citizens is None and providers is None:
-            raise TypeError("import_frame: give at least one of events=, citizens=, providers=")
-        texts = [None if frame is None else frame_to_csv(frame, kind)
-                 for frame, kind in ((citizens, "citizens"), (events, "events"), (providers, "providers"))]
+        written with to_csv(index=False) and imported with `commonweal import`. timebanks= and members= are the
+        named time banks' frames (hours as Decimal or str, like amounts)."""
+        frames = ((citizens, "citizens"), (events, "events"), (providers, "providers"), (timebanks, "timebanks"),
+                  (members, "members"))
+        if all(frame is None for frame, _ in frames):
+            raise TypeError("import_frame: give at least one of events=, citizens=, providers=, timebanks=, members=")
+        texts = [None if frame is None else frame_to_csv(frame, kind) for frame, kind in frames]
         return Change(**self._core.import_text(*texts))
 
     def advance(self, to) -> Change:
@@ -112,6 +116,23 @@ class Ledger:
         opening_balance and closing_balance ({council, own, total}), and transactions, each with date, event,
         kind, code, counterparty, council, own and the running balance after it."""
         return _decimals(json.loads(self._core.budget_statement_json(citizen, month, moment_text(as_known_at))))
+
+    def timebank_statement(self, bank: str, member: str, start=None, end=None, year=None, as_known_at=None) -> dict:
+        """A member's (an organisation's, or "chest") hours in a named time bank from start to end (dates, both
+        inclusive) or over a calendar year, as known at a moment (default: now).
+
+        A dict as `commonweal timebank-statement --format json` writes it, hours as decimal.Decimal:
+        opening_balance, given, received, granted, donated_in, donated_out, closing_balance, credit_limit."""
+        if year is not None:
+            if start is not None or end is not None:
+                raise TypeError("timebank_statement: year= excludes start= and end=")
+            start, end = f"{int(year):04d}-01-01", f"{int(year):04d}-12-31"
+        if start is None or end is None:
+            raise TypeError("timebank_statement: give start= and end=, or year=")
+        text = self._core.timebank_statement_json(bank, member, date_text(start, "start"), date_text(end, "end"),
+                                                  moment_text(as_known_at))
+        return {key: Decimal(value) if key in _HOURS and value is not None else value
+                for key, value in json.loads(text).items()}
 
     def refusals(self) -> list[dict]:
         """The learning-account spends the rules refused (the store's log), amount as decimal.Decimal."""
@@ -184,6 +205,8 @@ class Ledger:
 
 
 _AMOUNTS = {"council", "own", "total"}
+_HOURS = {"credit_limit", "opening_balance", "given", "received", "granted", "donated_in", "donated_out",
+          "closing_balance"}
 
 
 def _decimals(value, key=None):

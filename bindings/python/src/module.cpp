@@ -18,6 +18,7 @@
 #include <mutex>
 
 #include "commonweal/statement/budget_statement.hpp"
+#include "commonweal/statement/timebank_statement.hpp"
 #include "commonweal/statement/render.hpp"
 #include "commonweal/statement/statement.hpp"
 #include "commonweal/store/csv_import.hpp"
@@ -126,19 +127,22 @@ std::optional<CsvText> csv_text(OptionalCsv&& csv) {
   return CsvText{std::move(csv->first), std::move(csv->second)};
 }
 
-py::dict import_text(Ledger& ledger, OptionalCsv citizens, OptionalCsv events, OptionalCsv providers) {
+py::dict import_text(Ledger& ledger, OptionalCsv citizens, OptionalCsv events, OptionalCsv providers,
+                     OptionalCsv timebanks, OptionalCsv members) {
   const StoredChange change = ledger.with_store([&](LedgerStore& store) {
     const ImportBatch batch = parse_import(csv_text(std::move(citizens)), csv_text(std::move(events)),
-                                           csv_text(std::move(providers)));
+                                           csv_text(std::move(providers)), csv_text(std::move(timebanks)),
+                                           csv_text(std::move(members)));
     return store.import(batch);
   });
   return change_dict(change);
 }
 
 py::dict import_files(Ledger& ledger, std::optional<std::string> citizens, std::optional<std::string> events,
-                      std::optional<std::string> providers) {
+                      std::optional<std::string> providers, std::optional<std::string> timebanks,
+                      std::optional<std::string> members) {
   const StoredChange change = ledger.with_store([&](LedgerStore& store) {
-    return store.import(read_import_files(ImportFiles{citizens, events, providers}));
+    return store.import(read_import_files(ImportFiles{citizens, events, providers, timebanks, members}));
   });
   return change_dict(change);
 }
@@ -187,8 +191,10 @@ void bind_ledger(py::module_& module) {
       .def_static("create", &create_ledger, py::arg("path"), py::arg("scheme"), py::arg("reform") = py::none())
       .def_static("open", &open_ledger, py::arg("path"))
       .def("import_text", &import_text, py::arg("citizens"), py::arg("events"), py::arg("providers"),
+           py::arg("timebanks") = py::none(), py::arg("members") = py::none(),
            "Each argument None or (name, CSV text); one transaction for all.")
-      .def("import_files", &import_files, py::arg("citizens"), py::arg("events"), py::arg("providers"))
+      .def("import_files", &import_files, py::arg("citizens"), py::arg("events"), py::arg("providers"),
+           py::arg("timebanks") = py::none(), py::arg("members") = py::none())
       .def("advance",
            [](Ledger& ledger, const std::string& to) {
              return change_dict(ledger.with_store([&](LedgerStore& store) { return store.advance(parse_date(to)); }));
@@ -224,6 +230,16 @@ void bind_ledger(py::module_& module) {
              });
            },
            py::arg("citizen"), py::arg("month"), py::arg("as_known_at") = py::none())
+      .def("timebank_statement_json",
+           [](Ledger& ledger, const std::string& bank, const std::string& member, const std::string& start,
+              const std::string& end, const std::optional<std::string>& as_known_at) {
+             return ledger.with_store([&](LedgerStore& store) {
+               return make_timebank_statement(store.engine(), bank, member, parse_date(start), parse_date(end),
+                                              optional_moment(as_known_at))
+                   .to_json();
+             });
+           },
+           py::arg("bank"), py::arg("member"), py::arg("start"), py::arg("end"), py::arg("as_known_at") = py::none())
       .def("refusals",
            [](Ledger& ledger) {
              return ledger.with_store([](LedgerStore& store) {

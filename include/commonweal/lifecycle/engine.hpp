@@ -22,6 +22,10 @@
 //   exactly as before.
 // - Same-date events apply in import order (file order within a file); on
 //   one day, R9 runs before the events and R8 after them.
+// - A named time bank (docs/timebanks.md) is derived as one group of its
+//   own: all its surviving events in date, then import order, its entries
+//   keyed "bank:<bank>/<event>/TB", diffed and posted in the same batch as
+//   the citizens', so its limits hold on the replayed bank at every import.
 // Constraints
 // - One writer at a time.
 #pragma once
@@ -29,6 +33,7 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -39,6 +44,7 @@
 #include "commonweal/ledger/journal.hpp"
 #include "commonweal/ledger/name_index.hpp"
 #include "commonweal/policy/scheme.hpp"
+#include "commonweal/timebank/timebank_registry.hpp"
 
 namespace commonweal {
 
@@ -58,6 +64,8 @@ struct ImportBatch {
   std::vector<CitizenRow> citizens;
   std::vector<Event> events;  // each with its source "FILE:LINE"
   std::vector<ProviderRow> providers;
+  std::vector<TimeBankRow> timebanks;  // named banks' dated terms (timebanks.csv)
+  std::vector<MemberRow> members;      // named banks' members (members.csv)
 };
 
 struct ChangeSummary {
@@ -77,6 +85,8 @@ struct EngineRecord {
   std::vector<CitizenEntry> citizens;
   std::vector<Event> events;  // every event ever imported, in sequence order, with its sequence
   std::vector<ProviderRow> providers;
+  std::vector<TimeBankRow> timebanks;
+  std::vector<MemberRow> members;
   std::vector<std::pair<Moment, Date>> clock_history;  // each advance: when, and to which date
   std::optional<Moment> last_import_at;
   std::vector<Entry> entries;  // the journal, in order
@@ -142,7 +152,10 @@ class Engine {
   }
   // The surviving events of a citizen (not corrected away), in import order.
   std::vector<const Event*> surviving_events(const std::string& citizen_id) const;
+  // The surviving events of a named time bank, in import order.
+  std::vector<const Event*> surviving_bank_events(const std::string& bank) const;
   const ProviderRegistry& providers() const { return state_.providers; }
+  const TimeBankRegistry& timebanks() const { return state_.timebanks; }
   // An event by id, corrected or not; nullptr if unknown.
   const Event* find_event(const std::string& id) const;
   // When the citizen's death date was learned (meaningful only with one).
@@ -156,11 +169,11 @@ class Engine {
     std::vector<Event> events;  // import order
     Moment death_recorded_at;   // when the death date was learned, if there is one
   };
-  // Where an event is kept: its citizen's record (map nodes do not move) and its place there.
+  // Where an event is kept: its citizen's (or its bank's) events (map nodes do not move) and its place there.
   struct EventRef {
-    CitizenRecord* citizen;
+    std::vector<Event>* events;
     std::uint32_t index;
-    const Event& event() const { return citizen->events[index]; }
+    const Event& event() const { return (*events)[index]; }
   };
   struct State {
     std::map<std::string, CitizenRecord> citizens;
@@ -169,6 +182,8 @@ class Engine {
     std::unordered_map<std::string, std::string> corrected_by;   // event id -> id of the event correcting it
     std::unordered_map<std::string, std::vector<std::string>> exchange_partners;  // both ways
     ProviderRegistry providers;
+    TimeBankRegistry timebanks;
+    std::map<std::string, std::vector<Event>> bank_events;  // bank -> its events, import order
     std::uint64_t next_sequence = 1;
   };
 
@@ -179,7 +194,11 @@ class Engine {
 
   struct Undo;  // what an import changed in state_, to take back if it fails (engine.cpp)
   void import_events(const ImportBatch& batch, Moment recorded_at, InputErrors& errors, ChangeSummary& summary,
-                     std::set<std::string>& affected, Undo& undo);
+                     std::set<std::string>& affected, std::set<std::string>& affected_banks, Undo& undo);
+  void import_timebank_rows(const ImportBatch& batch, InputErrors& errors, std::set<std::string>& affected_banks);
+  // Checks a named bank's event; false (with errors added) when it is bad.
+  bool check_bank_event(const Event& incoming, InputErrors& errors) const;
+  Event& store_event(std::vector<Event>& events, const Event& incoming, std::uint64_t hash, Undo& undo);
   void take_back(Undo& undo);
   std::uint32_t find_event_position(std::string_view id) const;
   static std::vector<Group> exchange_groups(const State& state, const std::set<std::string>& citizens);
@@ -189,12 +208,16 @@ class Engine {
   void derive(const State& state, const Group& group, const std::optional<Date>& clock,
               std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
               Derivation& out) const;
-  // Appends to `out` what the journal needs so that it holds `desired` for the group.
-  void diff(const Group& group, const Derivation& desired, Moment recorded_at, ChangeSummary& summary,
-            Scratch& scratch, std::vector<Entry>& out) const;
-  // citizens: those whose lives changed; their exchange partners are added.
+  // One named bank's entries: its surviving events replayed in date, then import order.
+  void derive_bank(const State& state, const std::string& bank, Derivation& out) const;
+  // Appends to `out` what the journal needs so that it holds `desired` for the owners
+  // (the citizens of a group, or "bank:<bank>"): the keys before '/' of their entries.
+  void diff(std::span<const std::string_view> owners, const Derivation& desired, Moment recorded_at,
+            ChangeSummary& summary, Scratch& scratch, std::vector<Entry>& out) const;
+  // citizens: those whose lives changed; their exchange partners are added. banks: named banks to derive again.
   ChangeSummary derive_and_post(const State& state, const std::set<std::string>& citizens,
-                                const std::optional<Date>& clock, Moment recorded_at, const ImportBatch* batch);
+                                const std::set<std::string>& banks, const std::optional<Date>& clock,
+                                Moment recorded_at, const ImportBatch* batch);
   // Adds the journal's entries from first_position on to entries_by_citizen_.
   void index_entries_from(std::size_t first_position);
 
@@ -204,7 +227,8 @@ class Engine {
   std::vector<std::pair<Moment, Date>> clock_history_;  // each advance: when, and to which date
   std::optional<Moment> last_import_at_;
   State state_;
-  // Journal positions of each citizen's entries (the key before '/' of the entry id).
+  // Journal positions of each citizen's entries (the key before '/' of the entry id; a named
+  // bank's entries are under "bank:<bank>").
   std::unordered_map<std::string, std::vector<std::uint32_t>> entries_by_citizen_;
 };
 

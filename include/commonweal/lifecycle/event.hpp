@@ -14,6 +14,7 @@
 
 #include "commonweal/core/date.hpp"
 #include "commonweal/core/decimal.hpp"
+#include "commonweal/timebank/timebank_registry.hpp"
 
 namespace commonweal {
 
@@ -28,11 +29,20 @@ enum class EventKind {
   budget_spend,
   learning_grant,
   learning_spend,
+  time_grant,     // the default wallet: hours from an organisation (org:<code>) to citizen:<id>:time
+  time_donation,  // the default wallet: hours from one citizen's time account to another's
+  time_session,   // the default wallet: a group session, one provider (citizen), receivers "C2;C3"
+  bank_exchange,  // a named bank (code = bank): citizen = the member who gave, counterparty = who received
+  bank_session,   // a named bank: one provider (citizen), several receivers (counterparty "M2;M3")
+  bank_donation,  // a named bank: hours from the donor (citizen) to the recipient (counterparty)
+  bank_grant,     // a named bank: starter hours from the bank's chest to the member (citizen)
 };
 
 inline constexpr std::string_view event_kind_names[] = {
     "tax",          "benefit",      "service",        "volunteer",     "exchange",
-    "budget_grant", "budget_topup", "budget_spend",   "learning_grant", "learning_spend"};
+    "budget_grant", "budget_topup", "budget_spend",   "learning_grant", "learning_spend",
+    "time_grant",   "time_donation", "time_session", "bank_exchange", "bank_session",  "bank_donation",
+    "bank_grant"};
 
 inline std::string_view to_string(EventKind kind) { return event_kind_names[static_cast<int>(kind)]; }
 
@@ -43,8 +53,27 @@ inline std::optional<EventKind> parse_event_kind(std::string_view text) {
   return std::nullopt;
 }
 
+// Whether the event belongs to a named time bank (code = bank; citizen and counterparty are its members).
+inline bool is_bank_event(EventKind kind) {
+  return kind == EventKind::bank_exchange || kind == EventKind::bank_session || kind == EventKind::bank_donation ||
+         kind == EventKind::bank_grant;
+}
+
+// Whether the event moves hours between two citizens' default wallets (they are derived together).
+inline bool moves_time_between_citizens(EventKind kind) {
+  return kind == EventKind::exchange || kind == EventKind::time_donation || kind == EventKind::time_session;
+}
+
+// Whether the counterparty field lists several members, "M2;M3" (group sessions).
+inline bool lists_counterparties(EventKind kind) {
+  return kind == EventKind::time_session || kind == EventKind::bank_session;
+}
+
 // Whether the amount of this kind counts hours (else money).
-inline bool counts_hours(EventKind kind) { return kind == EventKind::volunteer || kind == EventKind::exchange; }
+inline bool counts_hours(EventKind kind) {
+  return kind == EventKind::volunteer || kind == EventKind::time_grant || moves_time_between_citizens(kind) ||
+         is_bank_event(kind);
+}
 
 struct Event {
   std::string id;
@@ -53,7 +82,9 @@ struct Event {
   EventKind kind = EventKind::tax;
   std::string code;
   Decimal amount;
-  std::string counterparty;  // exchange: who received; budget_spend, learning_spend: the provider
+  std::string counterparty;  // exchange, bank_exchange: who received; time_donation, bank_donation: the recipient;
+                             // time_session, bank_session: the receivers, "M2;M3"; budget_spend,
+                             // learning_spend: the provider
   std::string corrects;      // the id of the event this one replaces, or empty
   std::uint64_t sequence = 0;
   std::string source;        // "FILE:LINE", for messages
@@ -64,6 +95,13 @@ struct Event {
            counterparty == other.counterparty && corrects == other.corrects;
   }
 };
+
+// The citizens or members an event moves hours to or from, beside its citizen: the counterparty,
+// or each receiver of a group session (views of event.counterparty).
+inline std::vector<std::string_view> counterparties(const Event& event) {
+  if (lists_counterparties(event.kind)) return session_receivers(event.counterparty);
+  return {std::string_view(event.counterparty)};
+}
 
 struct Citizen {
   std::string id;

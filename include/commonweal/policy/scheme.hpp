@@ -36,6 +36,9 @@ class Scheme {
     scheme.set_rule(EventKind::service, std::make_shared<rules::ServiceUse>());
     scheme.set_rule(EventKind::volunteer, std::make_shared<rules::Volunteering>());
     scheme.set_rule(EventKind::exchange, std::make_shared<rules::Exchange>());
+    scheme.set_rule(EventKind::time_donation, std::make_shared<rules::TimeDonation>());
+    scheme.set_rule(EventKind::time_grant, std::make_shared<rules::TimeGrant>());
+    scheme.set_rule(EventKind::time_session, std::make_shared<rules::TimeSession>());
     scheme.set_rule(EventKind::budget_grant, budget);
     scheme.set_rule(EventKind::budget_topup, budget);
     scheme.set_rule(EventKind::budget_spend, budget);

@@ -1,5 +1,5 @@
-// Reading citizens.csv, events.csv and providers.csv into one ImportBatch
-// (reference scheme section 4). Compiled in src/store/.
+// Reading citizens.csv, events.csv, providers.csv and the named time banks' timebanks.csv and members.csv
+// into one ImportBatch (reference scheme section 4; docs/timebanks.md). Compiled in src/store/.
 //
 // Guarantees
 // - Columns are matched by header name; optional columns may be absent;
@@ -29,10 +29,13 @@ struct ImportFiles {
   std::optional<std::string> citizens;
   std::optional<std::string> events;
   std::optional<std::string> providers;
+  std::optional<std::string> timebanks;  // named time banks: bank,from,hours_step,credit_limit
+  std::optional<std::string> members;    // their members: bank,member,kind,from[,credit_limit]
 };
 
 ImportBatch parse_import(const std::optional<CsvText>& citizens, const std::optional<CsvText>& events,
-                         const std::optional<CsvText>& providers);
+                         const std::optional<CsvText>& providers, const std::optional<CsvText>& timebanks = std::nullopt,
+                         const std::optional<CsvText>& members = std::nullopt);
 ImportBatch read_import_files(const ImportFiles& files);
 
 }  // namespace commonweal

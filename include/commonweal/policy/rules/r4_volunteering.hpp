@@ -17,11 +17,16 @@
 
 namespace commonweal::rules {
 
-// Hours rounded up to the step in force on day (shared by R4 and R5).
-inline Decimal hours_rounded_to_step(const Decimal& hours, const Date& day, RuleContext& context) {
-  const auto step = context.number("volunteer_hours_step", day);
+// Hours rounded up to a multiple of step (no step, or not positive: as given); the one
+// rounding of hours, shared by R4, R5, the default wallet's grants and donations and named banks.
+inline Decimal hours_rounded_up_to_step(const Decimal& hours, const std::optional<Decimal>& step) {
   if (!step || step->sign() <= 0) return hours;
   return Hours(hours).rounded_up_to_step(*step).value();
+}
+
+// Hours rounded up to the volunteer_hours_step in force on day (R4, R5 and the default wallet).
+inline Decimal hours_rounded_to_step(const Decimal& hours, const Date& day, RuleContext& context) {
+  return hours_rounded_up_to_step(hours, context.number("volunteer_hours_step", day));
 }
 
 class Volunteering final : public EventRule {
