@@ -177,6 +177,22 @@ class ParameterLookup {
   std::unordered_map<std::string, const Parameter*, Hash, std::equal_to<>> cache_;
 };
 
+// One posting as a rule emits it: the account's text and the amount.
+struct PostingText {
+  Text account;
+  Amount amount;
+};
+
+// Where a RuleContext hands entries instead of a Derivation: each entry as
+// it is emitted, its texts valid only during the call (nothing is stored
+// for the sink). The population runner sums them into measures with one.
+class EntrySink {
+ public:
+  virtual ~EntrySink() = default;
+  virtual void entry(const Text& key, const Date& day, const Text& code, const Text& memo,
+                     std::span<const PostingText> postings) = 0;
+};
+
 class RuleContext {
  public:
   // lookup: a cache of parameters shared between contexts of the same scheme, or none (the context keeps its own).
@@ -185,8 +201,18 @@ class RuleContext {
       : parameters_(parameters),
         providers_(providers),
         states_(states),
-        out_(out),
+        out_(&out),
         explanations_(explanations),
+        own_lookup_(parameters),
+        lookup_(lookup != nullptr && &lookup->parameters() == &parameters ? lookup : &own_lookup_) {}
+  // Entries go to sink as they are emitted, never explained.
+  RuleContext(const ParameterSet& parameters, const ProviderRegistry& providers, CitizenStates& states,
+              EntrySink& sink, ParameterLookup* lookup = nullptr)
+      : parameters_(parameters),
+        providers_(providers),
+        states_(states),
+        sink_(&sink),
+        explanations_(nullptr),
         own_lookup_(parameters),
         lookup_(lookup != nullptr && &lookup->parameters() == &parameters ? lookup : &own_lookup_) {}
   RuleContext(const RuleContext&) = delete;
@@ -251,16 +277,14 @@ class RuleContext {
     return result;
   }
 
-  struct PostingText {
-    Text account;
-    Amount amount;
-  };
+  using PostingText = commonweal::PostingText;
   // An entry with the given postings.
   void emit(const Text& key, const Date& day, const Text& code, const Text& memo, std::span<const PostingText> postings) {
-    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
-                       static_cast<std::uint32_t>(out_.postings.size()), static_cast<std::uint32_t>(postings.size())};
-    for (const PostingText& posting : postings) out_.postings.push_back({out_.write(posting.account), posting.amount});
-    out_.entries.push_back(entry);
+    if (sink_ != nullptr) return sink_->entry(key, day, code, memo, postings);
+    DerivedEntry entry{out_->write(key), day, out_->write(code), out_->write(memo),
+                       static_cast<std::uint32_t>(out_->postings.size()), static_cast<std::uint32_t>(postings.size())};
+    for (const PostingText& posting : postings) out_->postings.push_back({out_->write(posting.account), posting.amount});
+    out_->entries.push_back(entry);
   }
 
   // A two-posting entry: amount to `to`, from `from`.
@@ -268,11 +292,15 @@ class RuleContext {
                      const Text& from, const Decimal& amount, Unit unit) {
     const Amount credit(amount, unit);
     const Amount debit = -credit;
-    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
-                       static_cast<std::uint32_t>(out_.postings.size()), 2};
-    out_.postings.push_back({out_.write(to), credit});
-    out_.postings.push_back({out_.write(from), debit});
-    out_.entries.push_back(entry);
+    if (sink_ != nullptr) {
+      const std::array<PostingText, 2> postings{PostingText{to, credit}, PostingText{from, debit}};
+      return sink_->entry(key, day, code, memo, postings);
+    }
+    DerivedEntry entry{out_->write(key), day, out_->write(code), out_->write(memo),
+                       static_cast<std::uint32_t>(out_->postings.size()), 2};
+    out_->postings.push_back({out_->write(to), credit});
+    out_->postings.push_back({out_->write(from), debit});
+    out_->entries.push_back(entry);
   }
 
  private:
@@ -295,7 +323,8 @@ class RuleContext {
   const ParameterSet& parameters_;
   const ProviderRegistry& providers_;
   CitizenStates& states_;
-  Derivation& out_;
+  Derivation* out_ = nullptr;  // one of out_ and sink_
+  EntrySink* sink_ = nullptr;
   std::vector<Explanation>* explanations_;
   ParameterLookup own_lookup_;
   ParameterLookup* lookup_;
