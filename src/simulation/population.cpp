@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <random>
 
 #include "commonweal/core/age.hpp"
@@ -51,11 +52,15 @@ enum YearDraw {
 
 class Life {
  public:
-  Life(const Population& population, std::size_t index) : population_(population), a_(population.assumptions()) {
-    std::mt19937_64 random(splitmix64(population.spec().seed ^ splitmix64(index)));
-    random_ = random;
+  // Writes citizen `index` into out, reusing out's storage (its events' strings keep their room).
+  Life(const Population& population, std::size_t index, SyntheticCitizen& out)
+      : population_(population), a_(population.assumptions()),
+        random_(splitmix64(population.spec().seed ^ splitmix64(index))), out_(out) {
     out_.index = index;
     out_.citizen.id = Population::citizen_id(index);
+    out_.citizen.death_date.reset();
+    out_.earnings_pence = 0;
+    out_.region = 0;
     std::array<std::uint64_t, birth_draws> d;
     for (auto& draw : d) draw = random_();
     const auto& cohorts = a_.cohorts();
@@ -86,13 +91,13 @@ class Life {
     if (out_.female) children_before_run(history);
   }
 
-  SyntheticCitizen run() {
+  void run() {
     for (int t = 0; t < a_.year_count(); ++t) {
       std::array<std::uint64_t, year_draws> d;
       for (auto& draw : d) draw = random_();
       if (!dead_) year(a_.year(t), d);
     }
-    return std::move(out_);
+    out_.events.resize(event_count_);
   }
 
  private:
@@ -102,15 +107,26 @@ class Life {
             const char* tag) {
     if (hundredths <= 0 || day < birth() || day < y.first_day || day > y.last_day) return;
     if (out_.citizen.death_date && day > *out_.citizen.death_date) return;
-    Event event;
-    event.id = fmt::format("{}.{}.{}", out_.citizen.id, y.start_year, tag);
+    Event& event = next_event();
+    const std::string& id = out_.citizen.id;
+    std::array<char, 12> year{};
+    const auto year_end = std::to_chars(year.data(), year.data() + year.size(), y.start_year).ptr;
+    event.id.assign(id).append(".").append(year.data(), year_end).append(".").append(tag);  // "P0000001.2031.it"
     event.date = day;
-    event.citizen = out_.citizen.id;
+    event.citizen.assign(id);
     event.kind = kind;
-    event.code = code;
+    event.code.assign(code);
     event.amount = Decimal::from_coefficient(hundredths, 2);
-    event.source = "simulation:" + out_.citizen.id;
-    out_.events.push_back(std::move(event));
+    event.counterparty.clear();
+    event.corrects.clear();
+    event.sequence = 0;
+    event.source.assign("simulation:").append(id);
+  }
+
+  // The next event of out_, in a slot a previous citizen left (its strings keep their room) when there is one.
+  Event& next_event() {
+    if (event_count_ == out_.events.size()) out_.events.emplace_back();
+    return out_.events[event_count_++];
   }
 
   // The mother's children born before the run starts (the first year's fertility rates), so that
@@ -238,7 +254,8 @@ class Life {
   const Population& population_;
   const Assumptions& a_;
   std::mt19937_64 random_;
-  SyntheticCitizen out_;
+  SyntheticCitizen& out_;
+  std::size_t event_count_ = 0;
   bool student_ = false, state_school_ = false, retired_ = false, dead_ = false;
   std::int64_t rank_ = 0;
   std::vector<Date> children_;
@@ -263,8 +280,14 @@ Population::Population(const ParameterSet& parameters, PopulationSpec spec)
 }
 
 SyntheticCitizen Population::citizen(std::size_t index) const {
+  SyntheticCitizen citizen;
+  this->citizen(index, citizen);
+  return citizen;
+}
+
+void Population::citizen(std::size_t index, SyntheticCitizen& out) const {
   if (index >= spec_.size) throw Error(ErrorCode::invalid_argument, "citizen index beyond the population");
-  return Life(*this, index).run();
+  Life(*this, index, out).run();
 }
 
 }  // namespace commonweal::simulation

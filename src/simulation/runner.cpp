@@ -283,7 +283,8 @@ class CitizenRunner {
 
   // Citizen `index` into row; returns how many events the rules applied.
   std::size_t run(std::size_t index, CitizenResult& row) {
-    SyntheticCitizen s = population_.citizen(index);
+    population_.citizen(index, citizen_);
+    const SyntheticCitizen& s = citizen_;
     row.index = index;
     row.id = s.citizen.id;
     row.birth_date = s.citizen.birth_date;
@@ -297,7 +298,7 @@ class CitizenRunner {
     replay_.reset(1);
     const CitizenState& state = replay_.add_citizen(scheme_, row.id, s.citizen, clock_);
     std::uint64_t sequence = 0;
-    for (Event& event : s.events) {
+    for (Event& event : citizen_.events) {
       event.sequence = ++sequence;  // as an import numbers them: same-day events in the generator's order
       sink_.add_tax_event(event);
       replay_.add_event(event);
@@ -317,6 +318,7 @@ class CitizenRunner {
   ParameterLookup lookup_;
   LifeReplay replay_;
   MeasureSink sink_;
+  SyntheticCitizen citizen_;  // one buffer for the thread's citizens, one after another
 };
 
 }  // namespace

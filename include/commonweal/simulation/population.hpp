@@ -62,6 +62,8 @@ class Population {
   Population(const ParameterSet& parameters, PopulationSpec spec);
 
   SyntheticCitizen citizen(std::size_t index) const;
+  // The same citizen written into out, reusing its storage (a runner's one buffer for many citizens).
+  void citizen(std::size_t index, SyntheticCitizen& out) const;
   std::size_t size() const { return spec_.size; }
   const PopulationSpec& spec() const { return spec_; }
   const Assumptions& assumptions() const { return assumptions_; }
