@@ -18,9 +18,15 @@ namespace commonweal::simulation {
 namespace {
 
 std::int64_t hundredths(const Decimal& value) {
-  const Decimal at_scale = value.rounded(2, RoundingMode::down);
-  if (at_scale != value) throw Error(ErrorCode::invalid_argument, "simulation: " + value.to_string() + " is not in hundredths");
-  return static_cast<std::int64_t>(at_scale.coefficient());
+  const Decimal at_scale = value.scale() == 2 ? value : value.rounded(2, RoundingMode::down);  // amounts are mostly in pence already
+  if (value.scale() != 2 && at_scale != value) {
+    throw Error(ErrorCode::invalid_argument, "simulation: " + value.to_string() + " is not in hundredths");
+  }
+  const Decimal::coefficient_type coefficient = at_scale.coefficient();
+  if (coefficient > INT64_MAX || coefficient < INT64_MIN) {
+    throw Error(ErrorCode::overflow, "simulation: " + value.to_string() + " passes 2^63 hundredths");
+  }
+  return static_cast<std::int64_t>(coefficient);
 }
 
 std::string_view rule_of(std::string_view code) { return code.substr(0, code.find(':')); }
@@ -240,10 +246,10 @@ class MeasureSink final : public EntrySink {
   }
   void entry(const Text& key, const Date& day, const Text& code, const Text&, std::span<const PostingText> postings) override {
     ++entries_;
-    const std::string_view rule = rule_of(code_.write(code));
+    const std::string_view rule = rule_of(code);
     std::optional<std::size_t> year;
     for (const PostingText& posting : postings) {
-      const auto owner = owner_of(account_.write(posting.account));
+      const auto owner = owner_of(posting.account);
       if (!owner || owner->citizen != citizen_->id) continue;
       if (!year) year = years_.of(day, key.str());
       add_posting(rule, *owner, hundredths(posting.amount.value()), *citizen_, FlowsInYear{flows_, slot_, *year});
@@ -252,6 +258,24 @@ class MeasureSink final : public EntrySink {
   std::size_t entries() const { return entries_; }
 
  private:
+  // What rule_of() and owner_of() find in the text written out, read from its pieces where they
+  // decide it alone (a code's first piece holding its rule; accounts::parts::citizen and memo_citizen).
+  std::string_view rule_of(const Text& code) {
+    const std::string_view first = code.part_count() == 0 ? std::string_view() : code.part(0);
+    if (code.part_count() <= 1 || first.find(':') != std::string_view::npos) return simulation::rule_of(first);
+    return simulation::rule_of(code_.write(code));
+  }
+  std::optional<AccountOwner> owner_of(const Text& account) {
+    if (account.part_count() == 1) return simulation::owner_of(account.part(0));
+    if (account.part_count() == 4 && account.part(2) == ":" && !account.part(1).empty() &&
+        account.part(1).find(':') == std::string_view::npos) {
+      const std::string_view prefix = account.part(0);
+      if (prefix == "citizen:") return AccountOwner{account.part(1), account.part(3), false};
+      if (prefix == "memo:citizen:") return AccountOwner{account.part(1), account.part(3), true};
+    }
+    return simulation::owner_of(account_.write(account));
+  }
+
   const RunYears& years_;
   FlowTotals& flows_;
   CitizenResult* citizen_ = nullptr;

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,14 @@ class Text {
     std::copy_n(parts.begin(), count_, parts_.begin());
   }
   Text(const accounts::NameParts& name) : parts_{name.first, name.second, name.third, name.fourth}, count_(4) {}
+  // Two to five pieces, each kept in place (no staging array to copy, unlike the initializer list).
+  template <class... Pieces>
+    requires(sizeof...(Pieces) >= 2 && sizeof...(Pieces) <= 5 && (std::is_convertible_v<const Pieces&, std::string_view> && ...))
+  Text(const Pieces&... pieces) : parts_{std::string_view(pieces)...}, count_(sizeof...(Pieces)) {}
+
+  // The pieces as given (a sink can read an account's pieces without writing the name out).
+  std::size_t part_count() const { return count_; }
+  std::string_view part(std::size_t index) const { return parts_[index]; }
 
   std::size_t size() const {
     std::size_t total = 0;
@@ -332,7 +341,7 @@ class RuleContext {
 };
 
 // "<citizen>/<event id>/<rule>": the key of an entry an event derives.
-inline Text event_key(const Event& event, std::string_view rule) { return Text{event.citizen, "/", event.id, "/", rule}; }
+inline Text event_key(const Event& event, std::string_view rule) { return Text(event.citizen, "/", event.id, "/", rule); }
 
 // A rule's refusal of one event; the engine names the input row behind it.
 class Refusal : public Error {
