@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cstring>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -29,6 +30,12 @@ std::int64_t hundredths(const Decimal& value) {
   return static_cast<std::int64_t>(coefficient);
 }
 
+// text == literal, with a length the compiler knows (compared inline, no library call).
+template <std::size_t size>
+bool is(std::string_view text, const char (&literal)[size]) {
+  return text.size() == size - 1 && std::memcmp(text.data(), literal, size - 1) == 0;
+}
+
 std::string_view rule_of(std::string_view code) { return code.substr(0, code.find(':')); }
 
 struct AccountOwner {
@@ -39,11 +46,11 @@ struct AccountOwner {
 // "citizen:ID:POT" or "memo:citizen:ID:POT"; anything else has no owner.
 std::optional<AccountOwner> owner_of(std::string_view name) {
   AccountOwner owner;
-  if (name.rfind("memo:", 0) == 0) {
+  if (name.starts_with("memo:")) {
     owner.memo = true;
     name.remove_prefix(5);
   }
-  if (name.rfind("citizen:", 0) != 0) return std::nullopt;
+  if (!name.starts_with("citizen:")) return std::nullopt;
   name.remove_prefix(8);
   const auto colon = name.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
@@ -62,29 +69,29 @@ template <class AddFlow>
 void add_posting(std::string_view rule, const AccountOwner& owner, std::int64_t v, CitizenResult& c, const AddFlow& flow) {
   const auto add = [&](Measure m, std::int64_t amount) { add_checked(c[m], amount); };
   if (owner.memo) {
-    if (owner.pot == "benefits") add(Measure::benefits_not_charged, v), flow(Flow::benefits_not_charged, v);
-    else if (owner.pot == "services") add(Measure::service_use, v), flow(Flow::service_use, v);
+    if (is(owner.pot, "benefits")) add(Measure::benefits_not_charged, v), flow(Flow::benefits_not_charged, v);
+    else if (is(owner.pot, "services")) add(Measure::service_use, v), flow(Flow::service_use, v);
     return;
   }
-  if (owner.pot == "social") {
+  if (is(owner.pot, "social")) {
     add(Measure::closing_balance, v);
-    if (rule == "R1") add(Measure::contributions, v), flow(Flow::contributions, v);
-    else if (rule == "R4.credit") add(Measure::social_credits, v), flow(Flow::social_credits, v);
-    else if (rule == "R2") add(Measure::benefits_charged, -v), flow(Flow::benefits_charged, -v);
-    else if (rule == "R3") add(Measure::copayments, -v), flow(Flow::copayments, -v);
-    else if (rule == "R8") add(Measure::indexation, v), flow(Flow::indexation, v);
-    else if (rule == "R9") {
+    if (is(rule, "R1")) add(Measure::contributions, v), flow(Flow::contributions, v);
+    else if (is(rule, "R4.credit")) add(Measure::social_credits, v), flow(Flow::social_credits, v);
+    else if (is(rule, "R2")) add(Measure::benefits_charged, -v), flow(Flow::benefits_charged, -v);
+    else if (is(rule, "R3")) add(Measure::copayments, -v), flow(Flow::copayments, -v);
+    else if (is(rule, "R8")) add(Measure::indexation, v), flow(Flow::indexation, v);
+    else if (is(rule, "R9")) {
       add(Measure::balance_at_spa, -v);
       if (v < 0) flow(Flow::settled_to_pension, -v);
       else flow(Flow::deficits_written_off, v);
     } else {
       throw Error(ErrorCode::invalid_argument, "simulation: citizen " + c.id + " has a social account entry with an unexpected rule " + std::string(rule));
     }
-  } else if (owner.pot == "care") {
+  } else if (is(owner.pot, "care")) {
     add(Measure::care_pot, v);
-    if (rule == "R1.care") flow(Flow::care_levy, v);
-  } else if (owner.pot == "time") {
-    if (rule == "R4") add(Measure::volunteer_hours, v);
+    if (is(rule, "R1.care")) flow(Flow::care_levy, v);
+  } else if (is(owner.pot, "time")) {
+    if (is(rule, "R4")) add(Measure::volunteer_hours, v);
   }
 }
 
@@ -94,9 +101,9 @@ void add_tax(const Event& event, CitizenResult& c, const AddFlow& flow) {
   if (event.kind != EventKind::tax) return;
   const std::int64_t v = hundredths(event.amount);
   add_checked(c[Measure::taxes_paid], v);
-  if (event.code == "income_tax") add_checked(c[Measure::income_tax], v);
-  else if (event.code == "national_insurance") add_checked(c[Measure::national_insurance], v);
-  else if (event.code == "care_levy") add_checked(c[Measure::care_levy], v);
+  if (is(event.code, "income_tax")) add_checked(c[Measure::income_tax], v);
+  else if (is(event.code, "national_insurance")) add_checked(c[Measure::national_insurance], v);
+  else if (is(event.code, "care_levy")) add_checked(c[Measure::care_levy], v);
   flow(Flow::taxes_paid, v);
 }
 
@@ -150,17 +157,41 @@ class RunYears {
     for (int t = 0; t < years; ++t) last_days_.push_back(day_number(TaxYear(start_year + t, parameters.tax_year_start).last_day()));
     first_day_ = day_number(TaxYear(start_year, parameters.tax_year_start).first_day());
   }
-  std::size_t of(const Date& day, std::string_view what) const {
-    const int number = day_number(day);
-    const auto year = std::lower_bound(last_days_.begin(), last_days_.end(), number);
-    if (number < first_day_ || year == last_days_.end()) throw_outside_run(what);
+  // None outside the run.
+  std::optional<std::size_t> of(int day) const {
+    const auto year = std::lower_bound(last_days_.begin(), last_days_.end(), day);
+    if (day < first_day_ || year == last_days_.end()) return std::nullopt;
     return static_cast<std::size_t>(year - last_days_.begin());
   }
+  int first_day(std::size_t year) const { return year == 0 ? first_day_ : last_days_[year - 1] + 1; }
+  int last_day(std::size_t year) const { return last_days_[year]; }
   std::size_t count() const { return last_days_.size(); }
 
  private:
   int first_day_ = 0;
   std::vector<int> last_days_;
+};
+
+// The run's year of each day asked for, remembering the last one (a life's entries come in date order).
+class YearCursor {
+ public:
+  explicit YearCursor(const RunYears& years) : years_(years) {}
+  std::size_t of(const Date& day, const auto& what) {
+    const int number = day_number(day);
+    if (number < first_ || number > last_) {
+      const std::optional<std::size_t> year = years_.of(number);
+      if (!year) throw_outside_run(what());
+      year_ = *year;
+      first_ = years_.first_day(year_);
+      last_ = years_.last_day(year_);
+    }
+    return year_;
+  }
+
+ private:
+  const RunYears& years_;
+  std::size_t year_ = 0;
+  int first_ = 1, last_ = 0;  // none yet
 };
 
 // A thread's flows by tax year, in hundredths, summed per weight before weighting: weight x (a + b)
@@ -242,7 +273,7 @@ class MeasureSink final : public EntrySink {
     slot_ = flows_.slot_for(citizen.weight);
   }
   void add_tax_event(const Event& event) {
-    add_tax(event, *citizen_, FlowsInYear{flows_, slot_, years_.of(event.date, event.id)});
+    add_tax(event, *citizen_, FlowsInYear{flows_, slot_, years_.of(event.date, [&] { return event.id; })});
   }
   void entry(const Text& key, const Date& day, const Text& code, const Text&, std::span<const PostingText> postings) override {
     ++entries_;
@@ -251,7 +282,7 @@ class MeasureSink final : public EntrySink {
     for (const PostingText& posting : postings) {
       const auto owner = owner_of(posting.account);
       if (!owner || owner->citizen != citizen_->id) continue;
-      if (!year) year = years_.of(day, key.str());
+      if (!year) year = years_.of(day, [&] { return key.str(); });
       add_posting(rule, *owner, hundredths(posting.amount.value()), *citizen_, FlowsInYear{flows_, slot_, *year});
     }
   }
@@ -267,16 +298,16 @@ class MeasureSink final : public EntrySink {
   }
   std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
-    if (account.part_count() == 4 && account.part(2) == ":" && !account.part(1).empty() &&
+    if (account.part_count() == 4 && is(account.part(2), ":") && !account.part(1).empty() &&
         account.part(1).find(':') == std::string_view::npos) {
       const std::string_view prefix = account.part(0);
-      if (prefix == "citizen:") return AccountOwner{account.part(1), account.part(3), false};
-      if (prefix == "memo:citizen:") return AccountOwner{account.part(1), account.part(3), true};
+      if (is(prefix, "citizen:")) return AccountOwner{account.part(1), account.part(3), false};
+      if (is(prefix, "memo:citizen:")) return AccountOwner{account.part(1), account.part(3), true};
     }
     return simulation::owner_of(account_.write(account));
   }
 
-  const RunYears& years_;
+  YearCursor years_;
   FlowTotals& flows_;
   CitizenResult* citizen_ = nullptr;
   std::size_t slot_ = 0;
