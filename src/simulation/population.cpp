@@ -92,10 +92,11 @@ class Life {
   }
 
   void run() {
-    for (int t = 0; t < a_.year_count(); ++t) {
+    // After death no draw is used: the years left are not drawn (the same lives, fewer draws).
+    for (int t = 0; t < a_.year_count() && !dead_; ++t) {
       std::array<std::uint64_t, year_draws> d;
       for (auto& draw : d) draw = random_();
-      if (!dead_) year(a_.year(t), d);
+      year(a_.year(t), d);
     }
     out_.events.resize(event_count_);
   }
