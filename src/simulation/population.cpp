@@ -98,36 +98,57 @@ class Life {
       for (auto& draw : d) draw = random_();
       year(a_.year(t), d);
     }
-    out_.events.resize(event_count_);
+    keep_spare_events();
   }
 
  private:
   const Date& birth() const { return out_.citizen.birth_date; }
 
-  void emit(const YearAssumptions& y, const Date& day, EventKind kind, const char* code, std::int64_t hundredths,
-            const char* tag) {
+  void emit(const YearAssumptions& y, const Date& day, EventKind kind, std::string_view code, std::int64_t hundredths,
+            std::string_view tag) {
     if (hundredths <= 0 || day < birth() || day < y.first_day || day > y.last_day) return;
     if (out_.citizen.death_date && day > *out_.citizen.death_date) return;
     Event& event = next_event();
-    const std::string& id = out_.citizen.id;
-    std::array<char, 12> year{};
-    const auto year_end = std::to_chars(year.data(), year.data() + year.size(), y.start_year).ptr;
-    event.id.assign(id).append(".").append(year.data(), year_end).append(".").append(tag);  // "P0000001.2031.it"
+    const std::string_view id = out_.citizen.id;
+    std::array<char, 64> text{};  // an id has at most 21 characters: "P" and the 20 digits of an index
+    char* end = std::copy(id.begin(), id.end(), text.data());
+    *end++ = '.';
+    end = std::to_chars(end, text.data() + text.size(), y.start_year).ptr;
+    *end++ = '.';
+    end = std::copy(tag.begin(), tag.end(), end);
+    event.id.assign(text.data(), end);  // "P0000001.2031.it"
     event.date = day;
-    event.citizen.assign(id);
+    if (event.citizen != id) event.citizen.assign(id);  // a slot this citizen used before holds it already
     event.kind = kind;
-    event.code.assign(code);
+    if (event.code != code) event.code.assign(code);
     event.amount = Decimal::from_coefficient(hundredths, 2);
     event.counterparty.clear();
     event.corrects.clear();
     event.sequence = 0;
-    event.source.assign("simulation:").append(id);
+    constexpr std::string_view source = "simulation:";
+    end = std::copy(id.begin(), id.end(), std::copy(source.begin(), source.end(), text.data()));
+    event.source.assign(text.data(), end);
   }
 
-  // The next event of out_, in a slot a previous citizen left (its strings keep their room) when there is one.
+  // The next event of out_, in a slot an earlier citizen left (its strings keep their room) when there is one.
   Event& next_event() {
-    if (event_count_ == out_.events.size()) out_.events.emplace_back();
+    if (event_count_ == out_.events.size()) {
+      if (out_.spare_events.empty()) {
+        out_.events.emplace_back();
+      } else {
+        out_.events.push_back(std::move(out_.spare_events.back()));
+        out_.spare_events.pop_back();
+      }
+    }
     return out_.events[event_count_++];
+  }
+
+  // Events beyond this citizen's go back to the spares, with their room.
+  void keep_spare_events() {
+    while (out_.events.size() > event_count_) {
+      out_.spare_events.push_back(std::move(out_.events.back()));
+      out_.events.pop_back();
+    }
   }
 
   // The mother's children born before the run starts (the first year's fertility rates), so that

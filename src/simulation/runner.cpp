@@ -303,6 +303,7 @@ class MeasureSink final : public EntrySink {
       const std::string_view prefix = account.part(0);
       if (is(prefix, "citizen:")) return AccountOwner{account.part(1), account.part(3), false};
       if (is(prefix, "memo:citizen:")) return AccountOwner{account.part(1), account.part(3), true};
+      if (is(prefix, "memo:") && !is(account.part(1), "citizen")) return std::nullopt;  // a total, "memo:taxes:income_tax"
     }
     return simulation::owner_of(account_.write(account));
   }

@@ -55,6 +55,7 @@ struct SyntheticCitizen {
   std::optional<Date> state_pension_age_date;  // as R9 computes it
   std::int64_t earnings_pence = 0;             // gross earnings within the run
   std::vector<Event> events;
+  std::vector<Event> spare_events;  // not the citizen's: room Population::citizen(index, out) reuses for the next one
 };
 
 class Population {
