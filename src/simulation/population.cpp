@@ -26,6 +26,12 @@ std::uint64_t splitmix64(std::uint64_t x) {
 bool chance(std::uint64_t draw, std::int64_t ppm) { return static_cast<std::int64_t>(draw % per_million) < ppm; }
 std::int64_t below(std::uint64_t draw, std::int64_t n) { return n <= 1 ? 0 : static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(n)); }
 
+// text into s, in place: most ids and sources have the length the slot's last one had (no reallocation, no copy aside).
+void overwrite(std::string& s, std::string_view text) {
+  s.resize(text.size());
+  std::copy(text.begin(), text.end(), s.data());
+}
+
 std::int64_t scale_ppm(std::int64_t value, std::int64_t ppm) {
   return static_cast<std::int64_t>(static_cast<__int128>(value) * ppm / per_million);
 }
@@ -116,7 +122,7 @@ class Life {
     end = std::to_chars(end, text.data() + text.size(), y.start_year).ptr;
     *end++ = '.';
     end = std::copy(tag.begin(), tag.end(), end);
-    event.id.assign(text.data(), end);  // "P0000001.2031.it"
+    overwrite(event.id, {text.data(), end});  // "P0000001.2031.it"
     event.date = day;
     if (event.citizen != id) event.citizen.assign(id);  // a slot this citizen used before holds it already
     event.kind = kind;
@@ -127,7 +133,7 @@ class Life {
     event.sequence = 0;
     constexpr std::string_view source = "simulation:";
     end = std::copy(id.begin(), id.end(), std::copy(source.begin(), source.end(), text.data()));
-    event.source.assign(text.data(), end);
+    overwrite(event.source, {text.data(), end});
   }
 
   // The next event of out_, in a slot an earlier citizen left (its strings keep their room) when there is one.
