@@ -24,7 +24,7 @@ std::int64_t hundredths(const Decimal& value) {
     throw Error(ErrorCode::invalid_argument, "simulation: " + value.to_string() + " is not in hundredths");
   }
   const Decimal::coefficient_type coefficient = at_scale.coefficient();
-  if (coefficient > INT64_MAX || coefficient < INT64_MIN) {
+  if (coefficient > INT64_MAX || coefficient <= INT64_MIN) {  // INT64_MIN too: its negation must fit
     throw Error(ErrorCode::overflow, "simulation: " + value.to_string() + " passes 2^63 hundredths");
   }
   return static_cast<std::int64_t>(coefficient);
@@ -278,17 +278,26 @@ class MeasureSink final : public EntrySink {
   void entry(const Text& key, const Date& day, const Text& code, const Text&, std::span<const PostingText> postings) override {
     ++entries_;
     const std::string_view rule = rule_of(code);
-    std::optional<std::size_t> year;
-    for (const PostingText& posting : postings) {
-      const auto owner = owner_of(posting.account);
-      if (!owner || owner->citizen != citizen_->id) continue;
-      if (!year) year = years_.of(day, [&] { return key.str(); });
-      add_posting(rule, *owner, hundredths(posting.amount.value()), *citizen_, FlowsInYear{flows_, slot_, *year});
-    }
+    for (const PostingText& posting : postings) add(key, day, rule, posting.account, hundredths(posting.amount.value()));
+  }
+  void transfer(const Text& key, const Date& day, const Text& code, const Text&, const Text& to, const Text& from,
+                const Amount& credit) override {
+    ++entries_;
+    const std::string_view rule = rule_of(code);
+    const std::int64_t v = hundredths(credit.value());
+    add(key, day, rule, to, v);
+    add(key, day, rule, from, -v);  // hundredths() keeps v above INT64_MIN
   }
   std::size_t entries() const { return entries_; }
 
  private:
+  // One posting, if it is to one of the citizen's accounts.
+  void add(const Text& key, const Date& day, std::string_view rule, const Text& account, std::int64_t hundredths) {
+    const auto owner = owner_of(account);
+    if (!owner || owner->citizen != citizen_->id) return;
+    add_posting(rule, *owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, years_.of(day, [&] { return key.str(); })});
+  }
+
   // What rule_of() and owner_of() find in the text written out, read from its pieces where they
   // decide it alone (a code's first piece holding its rule; accounts::parts::citizen and memo_citizen).
   std::string_view rule_of(const Text& code) {

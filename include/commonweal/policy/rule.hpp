@@ -200,6 +200,13 @@ class EntrySink {
   virtual ~EntrySink() = default;
   virtual void entry(const Text& key, const Date& day, const Text& code, const Text& memo,
                      std::span<const PostingText> postings) = 0;
+  // A two-posting entry: credit to `to`, its negation from `from` (RuleContext::emit_transfer).
+  // By default given to entry() as its two postings.
+  virtual void transfer(const Text& key, const Date& day, const Text& code, const Text& memo, const Text& to,
+                        const Text& from, const Amount& credit) {
+    const std::array<PostingText, 2> postings{PostingText{to, credit}, PostingText{from, -credit}};
+    entry(key, day, code, memo, postings);
+  }
 };
 
 class RuleContext {
@@ -300,11 +307,8 @@ class RuleContext {
   void emit_transfer(const Text& key, const Date& day, const Text& code, const Text& memo, const Text& to,
                      const Text& from, const Decimal& amount, Unit unit) {
     const Amount credit(amount, unit);
+    if (sink_ != nullptr) return sink_->transfer(key, day, code, memo, to, from, credit);
     const Amount debit = -credit;
-    if (sink_ != nullptr) {
-      const std::array<PostingText, 2> postings{PostingText{to, credit}, PostingText{from, debit}};
-      return sink_->entry(key, day, code, memo, postings);
-    }
     DerivedEntry entry{out_->write(key), day, out_->write(code), out_->write(memo),
                        static_cast<std::uint32_t>(out_->postings.size()), 2};
     out_->postings.push_back({out_->write(to), credit});
