@@ -10,7 +10,7 @@
 //   SplitMix64), and only its raw output is used (no std:: distributions,
 //   whose results differ between standard libraries).
 // - Common random numbers: every citizen consumes a fixed block of draws at
-//   birth and a fixed block each simulated year, whatever happens, so a
+//   birth and a fixed block each simulated year until its death, whatever happens, so a
 //   reform that changes a rate or a probability changes outcomes, never
 //   which draw decides what: a baseline and a reform see the same lives
 //   unless the reform changes the assumptions themselves.
