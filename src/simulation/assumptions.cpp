@@ -103,6 +103,7 @@ YearAssumptions read_year(const ParameterSet& p, int start_year, std::int64_t ea
   y.first_day = tax_year.first_day();
   y.last_day = tax_year.last_day();
   y.days = day_number(y.last_day) - day_number(y.first_day) + 1;
+  for (int offset = 0; offset < y.days; ++offset) y.dates.push_back(add_days(y.first_day, offset));
   const Date& d = y.first_day;
   y.earnings_index_ppm = earnings_index_ppm;
   for (const Bracket& b : brackets(p, "labour.earnings_percentile", d)) {

@@ -183,7 +183,7 @@ class Life {
       dead_ = true;
     }
     const Date to = dead_ ? *out_.citizen.death_date : y.last_day;
-    const auto day = [&](int offset) { return add_days(y.first_day, offset); };
+    const auto day = [&](int offset) { return y.day(offset); };
 
     // Children: the mother's Child Benefit and parental leave.
     std::optional<Date> child_born;
@@ -230,7 +230,7 @@ class Life {
       const int months = 1 + static_cast<int>(below(d[unemployed_months], 12));
       months_off += months;
       const std::int64_t weekly = age < 25 ? y.jsa_under_25_week_pence : y.jsa_week_pence;
-      emit(y, add_days(y.first_day, 60), EventKind::benefit, "jobseekers_allowance",
+      emit(y, y.day(60), EventKind::benefit, "jobseekers_allowance",
            std::min<std::int64_t>(13 * months / 3, y.jsa_max_weeks) * weekly, "ja");
     }
     if (child_born) {

@@ -53,6 +53,11 @@ struct YearAssumptions {
   int start_year = 0;  // the tax year start_year-(start_year+1)
   Date first_day, last_day;
   int days = 365;
+  std::vector<Date> dates;  // first_day, first_day + 1, ..., last_day: the generator's fixed days, made once
+  // first_day + offset.
+  Date day(int offset) const {
+    return offset >= 0 && offset < static_cast<int>(dates.size()) ? dates[static_cast<std::size_t>(offset)] : add_days(first_day, offset);
+  }
   std::int64_t earnings_index_ppm = per_million;  // real earnings level against 2024-25
   std::vector<std::pair<std::int64_t, std::int64_t>> earnings_percentiles;  // (percentile x 10^4 i.e. ppm of rank, pence)
   AgeTable age_factor_ppm, male_mortality_ppm, female_mortality_ppm, fertility_ppm;
