@@ -109,12 +109,18 @@ void add_tax(const Event& event, CitizenResult& c, const AddFlow& flow) {
 
 // The measures computed from the others, once a citizen's figures are complete.
 void add_derived_measures(CitizenResult& c) {
-  const std::int64_t drawn = c[Measure::benefits_charged] + c[Measure::benefits_not_charged] + c[Measure::service_use];
+  std::int64_t drawn = c[Measure::benefits_charged];
+  add_checked(drawn, c[Measure::benefits_not_charged]);
+  add_checked(drawn, c[Measure::service_use]);
   c[Measure::drawn] = drawn;
   c[Measure::self_financed] = std::min(drawn, std::max<std::int64_t>(c[Measure::contributions], 0));
   c[Measure::self_financed_by_taxes] = std::min(drawn, c[Measure::taxes_paid]);
-  c[Measure::net_position] = drawn + c[Measure::closing_balance] + std::max<std::int64_t>(c[Measure::balance_at_spa], 0) +
-                             c[Measure::care_pot] - c[Measure::taxes_paid];
+  std::int64_t net = drawn;
+  add_checked(net, c[Measure::closing_balance]);
+  add_checked(net, std::max<std::int64_t>(c[Measure::balance_at_spa], 0));
+  add_checked(net, c[Measure::care_pot]);
+  if (__builtin_sub_overflow(net, c[Measure::taxes_paid], &net)) throw Error(ErrorCode::overflow, "simulation: a sum passed 2^63 hundredths");
+  c[Measure::net_position] = net;
 }
 
 [[noreturn]] void throw_differs(const CitizenResult& c, Measure m, const Decimal& other, const char* whose) {
