@@ -6,7 +6,8 @@
 // Usage: simulation_bench [--population N] [--years Y] [--threads T] [--seed S] [--batch B] [--export DIR]
 // Prints "name value" lines: citizens, years, threads, seconds, citizen_years
 // (tax years in the run each citizen was alive in, at least one day),
-// slots (population x years), events, entries, peak_rss_kib, and checksum
+// slots (population x years), events, entries, cpu_seconds (user + system
+// time of the whole process during the run, all threads), peak_rss_kib, and checksum
 // (the exact sum of every citizen's closing social balance). With --export,
 // also writes DIR/citizens.csv and DIR/events.csv (the same lives) and
 // DIR/spa.csv (each citizen's state pension age date, as R9 computes it).
@@ -25,6 +26,14 @@ using namespace commonweal;
 using namespace commonweal::simulation;
 
 namespace {
+
+// User and system CPU time of the whole process (every thread), in seconds.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
 
 void export_population(const SimulationConfig& config, const std::string& directory) {
   const ParameterSet parameters = run_parameters(config);
@@ -64,9 +73,11 @@ int main(int argc, char** argv) {
   config.batch_size = std::stoull(option("--batch", "32"));
   if (options.count("--export")) export_population(config, options.at("--export"));
 
+  const double cpu_start = process_cpu_seconds();
   const auto start = std::chrono::steady_clock::now();
   const SimulationResult result = simulate(config);
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double cpu_seconds = process_cpu_seconds() - cpu_start;
 
   std::size_t citizen_years = 0;
   for (const CitizenResult& c : result.citizens) {
@@ -78,8 +89,9 @@ int main(int argc, char** argv) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   std::printf("citizens %zu\nyears %d\nthreads %u\nseconds %.6f\ncitizen_years %zu\nslots %zu\nevents %zu\nentries %zu\n"
-              "peak_rss_kib %ld\nchecksum %s\n",
+              "cpu_seconds %.6f\npeak_rss_kib %ld\nchecksum %s\n",
               config.population, config.years, config.threads, seconds, citizen_years,
-              config.population * static_cast<std::size_t>(config.years), result.events, result.entries, usage.ru_maxrss,
+              config.population * static_cast<std::size_t>(config.years), result.events, result.entries, cpu_seconds,
+              usage.ru_maxrss,
               result.aggregates.total.simulated(Measure::closing_balance).to_string().c_str());
 }

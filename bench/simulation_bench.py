@@ -135,13 +135,15 @@ def main():
         sys.exit(f"checksums differ: runner {small['checksum']}, decimal model {model_checksum}")
     rate = int(full["citizen_years"]) / float(full["seconds"])
     rate_one = int(one["citizen_years"]) / float(one["seconds"])
+    rate_per_cpu = int(full["citizen_years"]) / float(full["cpu_seconds"])  # what a core gives when it is not shared
     model_rate = model_years / model_seconds
     numpy_rate = model_years / numpy_seconds
     print(f"C++ runner, {args.threads} threads: {full['citizens']} citizens x {full['years']} years, "
           f"{int(full['citizen_years']):,} citizen-years, {int(full['events']):,} events, {float(full['seconds']):.2f} s "
-          f"= {rate:,.0f} citizen-years/s; peak RSS {int(full['peak_rss_kib']) / 1024:.0f} MiB")
-    print(f"C++ runner, 1 thread:  {float(one['seconds']):.2f} s = {rate_one:,.0f} citizen-years/s "
-          f"(2 threads / 1 thread: {rate / rate_one:.2f}x)")
+          f"= {rate:,.0f} citizen-years/s; CPU {float(full['cpu_seconds']):.2f} s = {rate_per_cpu:,.0f} citizen-years "
+          f"per CPU-second; peak RSS {int(full['peak_rss_kib']) / 1024:.0f} MiB")
+    print(f"C++ runner, 1 thread:  {float(one['seconds']):.2f} s = {rate_one:,.0f} citizen-years/s; "
+          f"CPU {float(one['cpu_seconds']):.2f} s (2 threads / 1 thread: {rate / rate_one:.2f}x)")
     print(f"pure-Python decimal model ({args.python_population} citizens, rules only): {model_years:,} citizen-years in "
           f"{model_seconds:.2f} s = {model_rate:,.0f} citizen-years/s; checksum {model_checksum} = the runner's")
     print(f"numpy float64 ({args.python_population} citizens, rules only): {numpy_seconds:.4f} s = "

@@ -3,6 +3,7 @@
 
 #include "commonweal/core/id.hpp"
 #include "commonweal/core/input_errors.hpp"
+#include "commonweal/lifecycle/replay.hpp"
 #include "commonweal/policy/rules/timebank_rules.hpp"
 
 #include <algorithm>
@@ -46,42 +47,6 @@ std::vector<Posting> difference(const std::vector<Posting>& desired, const std::
   for (const Posting& posting : held) both.push_back({posting.account, -posting.amount});
   return normalised(both);
 }
-
-// The citizens of a group, with their running states while their lives are replayed.
-class GroupStates final : public CitizenStates {
- public:
-  void reset(std::size_t size) {
-    states.clear();
-    states.reserve(size);  // no reallocation after this: rules keep pointers to states
-    by_id.clear();
-  }
-  CitizenState& add(std::string_view id) {
-    states.emplace_back(id, CitizenState{});
-    if (states.size() > linear_limit) {
-      if (by_id.empty()) {
-        for (std::size_t i = 0; i < states.size(); ++i) by_id.emplace(states[i].first, i);
-      } else {
-        by_id.emplace(id, states.size() - 1);
-      }
-    }
-    return states.back().second;
-  }
-  CitizenState* find(std::string_view citizen_id) override {
-    if (states.size() > linear_limit) {
-      const auto found = by_id.find(citizen_id);
-      return found == by_id.end() ? nullptr : &states[found->second].second;
-    }
-    for (auto& [id, state] : states) {
-      if (id == citizen_id) return &state;
-    }
-    return nullptr;
-  }
-
- private:
-  static constexpr std::size_t linear_limit = 8;  // most groups are one citizen
-  std::vector<std::pair<std::string_view, CitizenState>> states;
-  std::unordered_map<std::string_view, std::size_t> by_id;
-};
 
 // What the journal holds for one derivation key: its entries, oldest first.
 struct Held {
@@ -721,18 +686,7 @@ ChangeSummary Engine::restate(Scheme scheme, Moment recorded_at) {
 // ------------------------------------------------------------------ derive
 
 struct Engine::Scratch {
-  struct Step {
-    int day;
-    int phase;
-    std::uint64_t order;
-    std::size_t citizen_ordinal;
-    CitizenState* citizen;
-    const Event* event;
-    ScheduledOperation operation;
-  };
-  GroupStates states;
-  std::vector<Step> timeline;
-  std::vector<ScheduledOperation> operations;
+  LifeReplay replay;
   // diff: what the journal holds for the group, and an open-addressing table of it by key (index + 1; 0 is empty)
   std::vector<Held> held;
   std::vector<std::uint32_t> slots;
@@ -825,50 +779,20 @@ std::vector<Engine::Group> Engine::exchange_groups(const State& state, const std
 void Engine::derive(const State& state, const Group& group, const std::optional<Date>& clock,
                     std::vector<Explanation>* explanations, ParameterLookup& lookup, Scratch& scratch,
                     Derivation& out) const {
-  const ParameterSet& parameters = scheme_.parameters();
-  GroupStates& states = scratch.states;
-  std::vector<Scratch::Step>& timeline = scratch.timeline;
-  std::vector<ScheduledOperation>& operations = scratch.operations;
-  states.reset(group.size());
-  timeline.clear();
-  std::size_t ordinal = 0;
+  LifeReplay& replay = scratch.replay;
+  replay.reset(group.size());
   for (const CitizenMap::const_iterator& member : group) {
     const CitizenRecord& record = member->second;
-    CitizenState& citizen_state = states.add(member->first);
-    citizen_state.citizen = &record.citizen;
-    citizen_state.settlement_date = rules::state_pension_age_date(record.citizen, parameters);
+    replay.add_citizen(scheme_, member->first, record.citizen, clock);
     for (const Event& event : record.events) {
       if (!state.corrected_by.empty() && state.corrected_by.count(event.id) != 0) continue;
-      timeline.push_back({day_number(event.date), 1, event.sequence, ordinal, &citizen_state, &event, {}});
+      replay.add_event(event);
     }
-    if (clock) {
-      for (std::size_t rule = 0; rule < scheme_.scheduled_rules().size(); ++rule) {
-        operations.clear();
-        scheme_.scheduled_rules()[rule]->schedule(citizen_state, parameters, *clock, operations);
-        for (const ScheduledOperation& operation : operations) {
-          timeline.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal,
-                              &citizen_state, nullptr, operation});
-        }
-      }
-    }
-    ++ordinal;
   }
-  std::sort(timeline.begin(), timeline.end(), [](const Scratch::Step& a, const Scratch::Step& b) {
-    return std::tie(a.day, a.phase, a.order, a.citizen_ordinal) < std::tie(b.day, b.phase, b.order, b.citizen_ordinal);
-  });
-
   out.clear();
-  RuleContext context(parameters, state.providers, states, out, explanations, &lookup);
+  RuleContext context(scheme_.parameters(), state.providers, replay.states(), out, explanations, &lookup);
   context.set_learning_spends(scratch.learning_spends);
-  for (const Scratch::Step& step : timeline) {
-    if (step.event != nullptr) {
-      const EventRule* rule = scheme_.rule_for(step.event->kind);
-      if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
-      rule->apply(*step.event, *step.citizen, context);
-    } else {
-      step.operation.rule->apply(step.operation, *step.citizen, context);
-    }
-  }
+  replay.run(scheme_, context);
 }
 
 // ------------------------------------------------------------------ diff and post

@@ -66,15 +66,15 @@ std::vector<Bracket> brackets(const ParameterSet& parameters, const std::string&
 // A step scale by age; `as` converts each value.
 template <class Convert>
 AgeTable age_table(const ParameterSet& parameters, const std::string& name, const Date& day, Convert as) {
-  AgeTable table;
+  std::vector<std::int64_t> by_age(age_max + 1, 0);
   const auto scale = brackets(parameters, name, day);
   for (std::size_t i = 0; i < scale.size(); ++i) {
     const int from = std::max(0, whole(scale[i].threshold, name));
     const int to = i + 1 < scale.size() ? std::min(age_max + 1, whole(scale[i + 1].threshold, name)) : age_max + 1;
     const std::int64_t value = as(scale[i].value, name);
-    for (int age = from; age < to; ++age) table.by_age[static_cast<std::size_t>(age)] = value;
+    for (int age = from; age < to; ++age) by_age[static_cast<std::size_t>(age)] = value;
   }
-  return table;
+  return AgeTable{std::make_shared<const std::vector<std::int64_t>>(std::move(by_age))};
 }
 
 RateScale rate_scale(const ParameterSet& parameters, const std::string& name, const Date& day) {
@@ -85,6 +85,17 @@ RateScale rate_scale(const ParameterSet& parameters, const std::string& name, co
   return scale;
 }
 
+// A year's age tables that equal the year before's become that year's copies.
+void share_equal_tables(const YearAssumptions& before, YearAssumptions& year) {
+  year.age_factor_ppm.share_if_equal(before.age_factor_ppm);
+  year.male_mortality_ppm.share_if_equal(before.male_mortality_ppm);
+  year.female_mortality_ppm.share_if_equal(before.female_mortality_ppm);
+  year.fertility_ppm.share_if_equal(before.fertility_ppm);
+  year.gp_visits_mean.share_if_equal(before.gp_visits_mean);
+  year.hospital_ppm.share_if_equal(before.hospital_ppm);
+  year.social_care_ppm.share_if_equal(before.social_care_ppm);
+}
+
 YearAssumptions read_year(const ParameterSet& p, int start_year, std::int64_t earnings_index_ppm) {
   YearAssumptions y;
   const TaxYear tax_year(start_year, p.tax_year_start);
@@ -92,6 +103,7 @@ YearAssumptions read_year(const ParameterSet& p, int start_year, std::int64_t ea
   y.first_day = tax_year.first_day();
   y.last_day = tax_year.last_day();
   y.days = day_number(y.last_day) - day_number(y.first_day) + 1;
+  for (int offset = 0; offset < y.days; ++offset) y.dates.push_back(add_days(y.first_day, offset));
   const Date& d = y.first_day;
   y.earnings_index_ppm = earnings_index_ppm;
   for (const Bracket& b : brackets(p, "labour.earnings_percentile", d)) {
@@ -169,7 +181,9 @@ Assumptions Assumptions::read(const ParameterSet& parameters, int start_year, in
     } else {
       index = index * (per_million + growth) / per_million;
     }
-    result.years_.push_back(read_year(parameters, year, index));
+    YearAssumptions assumptions = read_year(parameters, year, index);
+    if (offset > 0) share_equal_tables(result.years_.back(), assumptions);
+    result.years_.push_back(std::move(assumptions));
   }
   const Date& first = result.years_.front().first_day;
   const Date& last = result.years_.back().last_day;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <random>
 
 #include "commonweal/core/age.hpp"
@@ -24,6 +25,12 @@ std::uint64_t splitmix64(std::uint64_t x) {
 // bias (n / 2^64, under 10^-13 here) is far below anything a run can show.
 bool chance(std::uint64_t draw, std::int64_t ppm) { return static_cast<std::int64_t>(draw % per_million) < ppm; }
 std::int64_t below(std::uint64_t draw, std::int64_t n) { return n <= 1 ? 0 : static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(n)); }
+
+// text into s, in place: most ids and sources have the length the slot's last one had (no reallocation, no copy aside).
+void overwrite(std::string& s, std::string_view text) {
+  s.resize(text.size());
+  std::copy(text.begin(), text.end(), s.data());
+}
 
 std::int64_t scale_ppm(std::int64_t value, std::int64_t ppm) {
   return static_cast<std::int64_t>(static_cast<__int128>(value) * ppm / per_million);
@@ -51,11 +58,15 @@ enum YearDraw {
 
 class Life {
  public:
-  Life(const Population& population, std::size_t index) : population_(population), a_(population.assumptions()) {
-    std::mt19937_64 random(splitmix64(population.spec().seed ^ splitmix64(index)));
-    random_ = random;
+  // Writes citizen `index` into out, reusing out's storage (its events' strings keep their room).
+  Life(const Population& population, std::size_t index, SyntheticCitizen& out)
+      : population_(population), a_(population.assumptions()),
+        random_(splitmix64(population.spec().seed ^ splitmix64(index))), out_(out) {
     out_.index = index;
     out_.citizen.id = Population::citizen_id(index);
+    out_.citizen.death_date.reset();
+    out_.earnings_pence = 0;
+    out_.region = 0;
     std::array<std::uint64_t, birth_draws> d;
     for (auto& draw : d) draw = random_();
     const auto& cohorts = a_.cohorts();
@@ -86,31 +97,64 @@ class Life {
     if (out_.female) children_before_run(history);
   }
 
-  SyntheticCitizen run() {
-    for (int t = 0; t < a_.year_count(); ++t) {
+  void run() {
+    // After death no draw is used: the years left are not drawn (the same lives, fewer draws).
+    for (int t = 0; t < a_.year_count() && !dead_; ++t) {
       std::array<std::uint64_t, year_draws> d;
       for (auto& draw : d) draw = random_();
-      if (!dead_) year(a_.year(t), d);
+      year(a_.year(t), d);
     }
-    return std::move(out_);
+    keep_spare_events();
   }
 
  private:
   const Date& birth() const { return out_.citizen.birth_date; }
 
-  void emit(const YearAssumptions& y, const Date& day, EventKind kind, const char* code, std::int64_t hundredths,
-            const char* tag) {
+  void emit(const YearAssumptions& y, const Date& day, EventKind kind, std::string_view code, std::int64_t hundredths,
+            std::string_view tag) {
     if (hundredths <= 0 || day < birth() || day < y.first_day || day > y.last_day) return;
     if (out_.citizen.death_date && day > *out_.citizen.death_date) return;
-    Event event;
-    event.id = fmt::format("{}.{}.{}", out_.citizen.id, y.start_year, tag);
+    Event& event = next_event();
+    const std::string_view id = out_.citizen.id;
+    std::array<char, 64> text{};  // an id has at most 21 characters: "P" and the 20 digits of an index
+    char* end = std::copy(id.begin(), id.end(), text.data());
+    *end++ = '.';
+    end = std::to_chars(end, text.data() + text.size(), y.start_year).ptr;
+    *end++ = '.';
+    end = std::copy(tag.begin(), tag.end(), end);
+    overwrite(event.id, {text.data(), end});  // "P0000001.2031.it"
     event.date = day;
-    event.citizen = out_.citizen.id;
+    if (event.citizen != id) event.citizen.assign(id);  // a slot this citizen used before holds it already
     event.kind = kind;
-    event.code = code;
+    if (event.code != code) event.code.assign(code);
     event.amount = Decimal::from_coefficient(hundredths, 2);
-    event.source = "simulation:" + out_.citizen.id;
-    out_.events.push_back(std::move(event));
+    event.counterparty.clear();
+    event.corrects.clear();
+    event.sequence = 0;
+    constexpr std::string_view source = "simulation:";
+    end = std::copy(id.begin(), id.end(), std::copy(source.begin(), source.end(), text.data()));
+    overwrite(event.source, {text.data(), end});
+  }
+
+  // The next event of out_, in a slot an earlier citizen left (its strings keep their room) when there is one.
+  Event& next_event() {
+    if (event_count_ == out_.events.size()) {
+      if (out_.spare_events.empty()) {
+        out_.events.emplace_back();
+      } else {
+        out_.events.push_back(std::move(out_.spare_events.back()));
+        out_.spare_events.pop_back();
+      }
+    }
+    return out_.events[event_count_++];
+  }
+
+  // Events beyond this citizen's go back to the spares, with their room.
+  void keep_spare_events() {
+    while (out_.events.size() > event_count_) {
+      out_.spare_events.push_back(std::move(out_.events.back()));
+      out_.events.pop_back();
+    }
   }
 
   // The mother's children born before the run starts (the first year's fertility rates), so that
@@ -139,7 +183,7 @@ class Life {
       dead_ = true;
     }
     const Date to = dead_ ? *out_.citizen.death_date : y.last_day;
-    const auto day = [&](int offset) { return add_days(y.first_day, offset); };
+    const auto day = [&](int offset) { return y.day(offset); };
 
     // Children: the mother's Child Benefit and parental leave.
     std::optional<Date> child_born;
@@ -186,7 +230,7 @@ class Life {
       const int months = 1 + static_cast<int>(below(d[unemployed_months], 12));
       months_off += months;
       const std::int64_t weekly = age < 25 ? y.jsa_under_25_week_pence : y.jsa_week_pence;
-      emit(y, add_days(y.first_day, 60), EventKind::benefit, "jobseekers_allowance",
+      emit(y, y.day(60), EventKind::benefit, "jobseekers_allowance",
            std::min<std::int64_t>(13 * months / 3, y.jsa_max_weeks) * weekly, "ja");
     }
     if (child_born) {
@@ -238,7 +282,8 @@ class Life {
   const Population& population_;
   const Assumptions& a_;
   std::mt19937_64 random_;
-  SyntheticCitizen out_;
+  SyntheticCitizen& out_;
+  std::size_t event_count_ = 0;
   bool student_ = false, state_school_ = false, retired_ = false, dead_ = false;
   std::int64_t rank_ = 0;
   std::vector<Date> children_;
@@ -263,8 +308,14 @@ Population::Population(const ParameterSet& parameters, PopulationSpec spec)
 }
 
 SyntheticCitizen Population::citizen(std::size_t index) const {
+  SyntheticCitizen citizen;
+  this->citizen(index, citizen);
+  return citizen;
+}
+
+void Population::citizen(std::size_t index, SyntheticCitizen& out) const {
   if (index >= spec_.size) throw Error(ErrorCode::invalid_argument, "citizen index beyond the population");
-  return Life(*this, index).run();
+  Life(*this, index, out).run();
 }
 
 }  // namespace commonweal::simulation

@@ -25,6 +25,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -59,6 +60,14 @@ class Text {
     std::copy_n(parts.begin(), count_, parts_.begin());
   }
   Text(const accounts::NameParts& name) : parts_{name.first, name.second, name.third, name.fourth}, count_(4) {}
+  // Two to five pieces, each kept in place (no staging array to copy, unlike the initializer list).
+  template <class... Pieces>
+    requires(sizeof...(Pieces) >= 2 && sizeof...(Pieces) <= 5 && (std::is_convertible_v<const Pieces&, std::string_view> && ...))
+  Text(const Pieces&... pieces) : parts_{std::string_view(pieces)...}, count_(sizeof...(Pieces)) {}
+
+  // The pieces as given (a sink can read an account's pieces without writing the name out).
+  std::size_t part_count() const { return count_; }
+  std::string_view part(std::size_t index) const { return parts_[index]; }
 
   std::size_t size() const {
     std::size_t total = 0;
@@ -177,6 +186,29 @@ class ParameterLookup {
   std::unordered_map<std::string, const Parameter*, Hash, std::equal_to<>> cache_;
 };
 
+// One posting as a rule emits it: the account's text and the amount.
+struct PostingText {
+  Text account;
+  Amount amount;
+};
+
+// Where a RuleContext hands entries instead of a Derivation: each entry as
+// it is emitted, its texts valid only during the call (nothing is stored
+// for the sink). The population runner sums them into measures with one.
+class EntrySink {
+ public:
+  virtual ~EntrySink() = default;
+  virtual void entry(const Text& key, const Date& day, const Text& code, const Text& memo,
+                     std::span<const PostingText> postings) = 0;
+  // A two-posting entry: credit to `to`, its negation from `from` (RuleContext::emit_transfer).
+  // By default given to entry() as its two postings.
+  virtual void transfer(const Text& key, const Date& day, const Text& code, const Text& memo, const Text& to,
+                        const Text& from, const Amount& credit) {
+    const std::array<PostingText, 2> postings{PostingText{to, credit}, PostingText{from, -credit}};
+    entry(key, day, code, memo, postings);
+  }
+};
+
 class RuleContext {
  public:
   // lookup: a cache of parameters shared between contexts of the same scheme, or none (the context keeps its own).
@@ -185,8 +217,18 @@ class RuleContext {
       : parameters_(parameters),
         providers_(providers),
         states_(states),
-        out_(out),
+        out_(&out),
         explanations_(explanations),
+        own_lookup_(parameters),
+        lookup_(lookup != nullptr && &lookup->parameters() == &parameters ? lookup : &own_lookup_) {}
+  // Entries go to sink as they are emitted, never explained.
+  RuleContext(const ParameterSet& parameters, const ProviderRegistry& providers, CitizenStates& states,
+              EntrySink& sink, ParameterLookup* lookup = nullptr)
+      : parameters_(parameters),
+        providers_(providers),
+        states_(states),
+        sink_(&sink),
+        explanations_(nullptr),
         own_lookup_(parameters),
         lookup_(lookup != nullptr && &lookup->parameters() == &parameters ? lookup : &own_lookup_) {}
   RuleContext(const RuleContext&) = delete;
@@ -251,28 +293,27 @@ class RuleContext {
     return result;
   }
 
-  struct PostingText {
-    Text account;
-    Amount amount;
-  };
+  using PostingText = commonweal::PostingText;
   // An entry with the given postings.
   void emit(const Text& key, const Date& day, const Text& code, const Text& memo, std::span<const PostingText> postings) {
-    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
-                       static_cast<std::uint32_t>(out_.postings.size()), static_cast<std::uint32_t>(postings.size())};
-    for (const PostingText& posting : postings) out_.postings.push_back({out_.write(posting.account), posting.amount});
-    out_.entries.push_back(entry);
+    if (sink_ != nullptr) return sink_->entry(key, day, code, memo, postings);
+    DerivedEntry entry{out_->write(key), day, out_->write(code), out_->write(memo),
+                       static_cast<std::uint32_t>(out_->postings.size()), static_cast<std::uint32_t>(postings.size())};
+    for (const PostingText& posting : postings) out_->postings.push_back({out_->write(posting.account), posting.amount});
+    out_->entries.push_back(entry);
   }
 
   // A two-posting entry: amount to `to`, from `from`.
   void emit_transfer(const Text& key, const Date& day, const Text& code, const Text& memo, const Text& to,
                      const Text& from, const Decimal& amount, Unit unit) {
     const Amount credit(amount, unit);
+    if (sink_ != nullptr) return sink_->transfer(key, day, code, memo, to, from, credit);
     const Amount debit = -credit;
-    DerivedEntry entry{out_.write(key), day, out_.write(code), out_.write(memo),
-                       static_cast<std::uint32_t>(out_.postings.size()), 2};
-    out_.postings.push_back({out_.write(to), credit});
-    out_.postings.push_back({out_.write(from), debit});
-    out_.entries.push_back(entry);
+    DerivedEntry entry{out_->write(key), day, out_->write(code), out_->write(memo),
+                       static_cast<std::uint32_t>(out_->postings.size()), 2};
+    out_->postings.push_back({out_->write(to), credit});
+    out_->postings.push_back({out_->write(from), debit});
+    out_->entries.push_back(entry);
   }
 
  private:
@@ -295,7 +336,8 @@ class RuleContext {
   const ParameterSet& parameters_;
   const ProviderRegistry& providers_;
   CitizenStates& states_;
-  Derivation& out_;
+  Derivation* out_ = nullptr;  // one of out_ and sink_
+  EntrySink* sink_ = nullptr;
   std::vector<Explanation>* explanations_;
   ParameterLookup own_lookup_;
   ParameterLookup* lookup_;
@@ -303,7 +345,7 @@ class RuleContext {
 };
 
 // "<citizen>/<event id>/<rule>": the key of an entry an event derives.
-inline Text event_key(const Event& event, std::string_view rule) { return Text{event.citizen, "/", event.id, "/", rule}; }
+inline Text event_key(const Event& event, std::string_view rule) { return Text(event.citizen, "/", event.id, "/", rule); }
 
 // A rule's refusal of one event; the engine names the input row behind it.
 class Refusal : public Error {

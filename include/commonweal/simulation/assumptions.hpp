@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,9 +27,14 @@ inline constexpr std::int64_t per_million = 1'000'000;
 inline constexpr int age_max = 120;
 
 // A value for each age 0..age_max (a step scale by age, 0 below its first threshold).
+// A value for each age 0..age_max. Years with the same table share one copy (share_if_equal),
+// so that a life running through the years reads the same few kilobytes.
 struct AgeTable {
-  std::vector<std::int64_t> by_age = std::vector<std::int64_t>(age_max + 1, 0);
-  std::int64_t at(int age) const { return by_age[static_cast<std::size_t>(age < 0 ? 0 : age > age_max ? age_max : age)]; }
+  std::shared_ptr<const std::vector<std::int64_t>> by_age;
+  std::int64_t at(int age) const { return (*by_age)[static_cast<std::size_t>(age < 0 ? 0 : age > age_max ? age_max : age)]; }
+  void share_if_equal(const AgeTable& other) {
+    if (*other.by_age == *by_age) by_age = other.by_age;
+  }
 };
 
 // A marginal-rate scale: each band's rate applies to the part of income above
@@ -47,6 +53,11 @@ struct YearAssumptions {
   int start_year = 0;  // the tax year start_year-(start_year+1)
   Date first_day, last_day;
   int days = 365;
+  std::vector<Date> dates;  // first_day, first_day + 1, ..., last_day: the generator's fixed days, made once
+  // first_day + offset.
+  Date day(int offset) const {
+    return offset >= 0 && offset < static_cast<int>(dates.size()) ? dates[static_cast<std::size_t>(offset)] : add_days(first_day, offset);
+  }
   std::int64_t earnings_index_ppm = per_million;  // real earnings level against 2024-25
   std::vector<std::pair<std::int64_t, std::int64_t>> earnings_percentiles;  // (percentile x 10^4 i.e. ppm of rank, pence)
   AgeTable age_factor_ppm, male_mortality_ppm, female_mortality_ppm, fertility_ppm;

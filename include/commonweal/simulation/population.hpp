@@ -10,7 +10,7 @@
 //   SplitMix64), and only its raw output is used (no std:: distributions,
 //   whose results differ between standard libraries).
 // - Common random numbers: every citizen consumes a fixed block of draws at
-//   birth and a fixed block each simulated year, whatever happens, so a
+//   birth and a fixed block each simulated year until its death, whatever happens, so a
 //   reform that changes a rate or a probability changes outcomes, never
 //   which draw decides what: a baseline and a reform see the same lives
 //   unless the reform changes the assumptions themselves.
@@ -55,6 +55,7 @@ struct SyntheticCitizen {
   std::optional<Date> state_pension_age_date;  // as R9 computes it
   std::int64_t earnings_pence = 0;             // gross earnings within the run
   std::vector<Event> events;
+  std::vector<Event> spare_events;  // not the citizen's: room Population::citizen(index, out) reuses for the next one
 };
 
 class Population {
@@ -62,6 +63,8 @@ class Population {
   Population(const ParameterSet& parameters, PopulationSpec spec);
 
   SyntheticCitizen citizen(std::size_t index) const;
+  // The same citizen written into out, reusing its storage (a runner's one buffer for many citizens).
+  void citizen(std::size_t index, SyntheticCitizen& out) const;
   std::size_t size() const { return spec_.size; }
   const PopulationSpec& spec() const { return spec_; }
   const Assumptions& assumptions() const { return assumptions_; }

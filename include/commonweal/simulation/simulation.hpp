@@ -2,13 +2,15 @@
 // own rules, with exact weighted aggregates, and baseline-versus-reform
 // comparison (docs/simulation.md).
 //
-// The runner streams citizens, in batches, through the SAME engine and rules
-// as the ledger (Engine, Scheme::reference): for each batch it builds an
-// ImportBatch, runs a fresh Engine (clock advanced to the run's last day,
-// then the events imported), reads the journal and each citizen's final
-// statement into per-citizen results, and drops the engine. There is no
-// second implementation of the rules. (A dedicated aggregating sink inside
-// the engine, instead of a journal, is the next step for speed.)
+// The runner replays each citizen's life through the SAME rules as the
+// ledger (Scheme::reference, and LifeReplay, the replay Engine::derive uses:
+// events in date order, R9 at the start of the state pension age birthday,
+// R8 after each tax year's last day), with the clock at the run's last day.
+// The rules emit into an EntrySink that sums each posting straight into the
+// citizen's figures and the flows by tax year, classified exactly as
+// read_results() classifies a journal's postings: no journal, no diff, no
+// statement, nothing kept per entry. There is no second implementation of
+// the rules.
 //
 // Guarantees
 // - Results are identical for any number of threads and any batch size:
@@ -20,10 +22,15 @@
 //   groups' citizens, weights and weighted sums add up to the totals, and
 //   throws Error(invalid_argument) if they ever did not. Weighted sums are
 //   WeightedSum (weight.hpp): nothing unweighted can be added to them.
-// - Each citizen's figures come from the journal the rules wrote; the
-//   statement's lifetime figures are checked against them.
+// - Each citizen's figures are the sums of the entries the rules emitted;
+//   the rules' own running balances (social account, care pot, hours) are
+//   checked against them. Taxes paid come from the tax events themselves.
+//   A test imports the same events into one Engine and finds, through
+//   read_results(), the same figures and flows.
+// - Money is exact: whole hundredths in 64-bit sums, and overflow throws
+//   Error(overflow); never a binary float.
 // - Memory: the per-citizen results (a few hundred bytes each), the
-//   aggregates, and one batch's engine per thread.
+//   aggregates, and per thread one citizen's events and a table of flows.
 #pragma once
 
 #include <array>
@@ -140,7 +147,7 @@ struct SimulationConfig {
   int start_year = 2025;
   int years = 50;
   unsigned threads = 0;                // 0: every core
-  std::size_t batch_size = 32;         // citizens per engine
+  std::size_t batch_size = 32;         // citizens a thread takes at a time
   // A part of the population, for runs split across processes or machines:
   // only citizens first_citizen .. first_citizen + citizen_count - 1 (to the
   // end when citizen_count is empty) of the population of `population`. Each
@@ -168,8 +175,10 @@ ParameterSet run_parameters(const SimulationConfig& config);
 
 SimulationResult simulate(const SimulationConfig& config);
 
-// Citizens' figures from the journal of an engine holding them (as the runner
-// reads them); exposed so tests can read a ledger built another way the same way.
+// Citizens' figures from the journal of an engine holding them, classified as
+// the runner classifies the rules' entries (taxes paid from the citizens'
+// tax events), and checked against each citizen's statement; exposed so
+// tests can check the runner against a ledger built another way.
 void read_results(const Engine& engine, const std::string& last_tax_year, std::vector<CitizenResult*>& citizens,
                   std::vector<YearFlows>& flows, int first_tax_year);
 
