@@ -707,7 +707,7 @@ void Engine::derive_bank(const State& state, const std::string& bank, Derivation
   std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) {
     return std::tie(a->date, a->sequence) < std::tie(b->date, b->sequence);
   });
-  GroupStates nobody;
+  ReplayStates nobody;  // a bank's events touch no citizen's state
   RuleContext context(scheme_.parameters(), state.providers, nobody, out, nullptr);
   rules::TimeBankReplay replay(state.timebanks);
   for (const Event* event : events) replay.apply(*event, context);
