@@ -1,5 +1,6 @@
 // libFuzzer target for the CSV importer (store/csv_import.hpp): any bytes,
-// split into citizens.csv, events.csv and providers.csv, must either parse
+// split into citizens.csv, events.csv, providers.csv, timebanks.csv and
+// members.csv, must either parse
 // into rows that satisfy the importer's guarantees or be refused with one
 // Error(invalid_input) whose every line names a file, a line and a column.
 #include <cstddef>
@@ -10,6 +11,7 @@
 #include "commonweal/core/id.hpp"
 #include "commonweal/core/input_errors.hpp"
 #include "commonweal/store/csv_import.hpp"
+#include "commonweal/timebank/timebank_registry.hpp"
 #include "fuzz_support.hpp"
 
 using namespace commonweal;
@@ -18,7 +20,7 @@ using fuzz_support::printable;
 namespace {
 
 bool known_file_prefix(std::string_view line) {
-  for (const char* name : {"citizens.csv:", "events.csv:", "providers.csv:"}) {
+  for (const char* name : {"citizens.csv:", "events.csv:", "providers.csv:", "timebanks.csv:", "members.csv:"}) {
     if (line.rfind(name, 0) == 0) return true;
   }
   return false;
@@ -58,22 +60,41 @@ void check_batch(const ImportBatch& batch, std::string_view input) {
     FUZZ_CHECK(identifier_problem(row.provider) == nullptr, printable(input));
     FUZZ_CHECK(!row.range.to || *row.range.to >= row.range.from, printable(input));
   }
+  for (const TimeBankRow& row : batch.timebanks) {
+    FUZZ_CHECK(identifier_problem(row.bank) == nullptr && row.terms.from.ok(), printable(input));
+    FUZZ_CHECK(row.terms.hours_step.sign() > 0 && row.terms.credit_limit_hours.sign() >= 0, printable(input));
+    FUZZ_CHECK(row.terms.hours_step.scale() <= 2 && row.terms.credit_limit_hours.scale() <= 2, printable(input));
+    FUZZ_CHECK(row.source.rfind("timebanks.csv:", 0) == 0, row.source);
+  }
+  for (const MemberRow& row : batch.members) {
+    FUZZ_CHECK(identifier_problem(row.bank) == nullptr && identifier_problem(row.member) == nullptr, printable(input));
+    FUZZ_CHECK(row.terms.from.ok(), printable(input));
+    FUZZ_CHECK(!row.terms.credit_limit_hours || row.terms.credit_limit_hours->sign() >= 0, printable(input));
+    FUZZ_CHECK(row.source.rfind("members.csv:", 0) == 0, row.source);
+  }
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
-  // The first two bytes say where events.csv and providers.csv start.
-  const std::size_t body = size < 2 ? 0 : size - 2;
-  const std::string_view text = size < 2 ? std::string_view() : input.substr(2);
-  const std::size_t first_cut = size < 2 ? 0 : data[0] * body / 256;
-  const std::size_t second_cut = size < 2 ? 0 : first_cut + data[1] * (body - first_cut) / 256;
-  const CsvText citizens{"citizens.csv", std::string(text.substr(0, first_cut))};
-  const CsvText events{"events.csv", std::string(text.substr(first_cut, second_cut - first_cut))};
-  const CsvText providers{"providers.csv", std::string(text.substr(second_cut))};
+  // The first eight bytes say where events.csv, providers.csv, timebanks.csv and members.csv start:
+  // each pair a 16-bit fraction of what is left after the file before, so seeds can cut exactly.
+  constexpr std::size_t cut_count = 4, prefix_bytes = 2 * cut_count;
+  const std::string_view text = size < prefix_bytes ? std::string_view() : input.substr(prefix_bytes);
+  std::size_t cuts[cut_count + 1] = {0};
+  for (std::size_t k = 0; k < cut_count; ++k) {
+    const std::size_t fraction = size < prefix_bytes ? 0 : std::size_t{data[2 * k]} << 8 | data[2 * k + 1];
+    cuts[k + 1] = cuts[k] + fraction * (text.size() - cuts[k]) / 65536;
+  }
+  const auto file = [&](const char* name, std::size_t k) {
+    const std::size_t end = k < cut_count ? cuts[k + 1] : text.size();
+    return CsvText{name, std::string(text.substr(cuts[k], end - cuts[k]))};
+  };
+  const CsvText citizens = file("citizens.csv", 0), events = file("events.csv", 1), providers = file("providers.csv", 2);
+  const CsvText timebanks = file("timebanks.csv", 3), members = file("members.csv", 4);
   try {
-    check_batch(parse_import(citizens, events, providers), input);
+    check_batch(parse_import(citizens, events, providers, timebanks, members), input);
   } catch (const Error& error) {
     check_refusal(error, input);
   } catch (const std::exception& error) {
