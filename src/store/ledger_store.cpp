@@ -617,6 +617,16 @@ struct LedgerStore::Impl {
     return latest;
   }
 
+  // make(engine, as_known_at) on the whole engine when it is loaded and current, else on an
+  // engine of the citizen's part of the file, "as known at" defaulting to the whole ledger's moment.
+  template <class Make>
+  auto for_one_citizen(const std::string& citizen, std::optional<Moment> as_known_at, Make make) {
+    sqlite::Transaction snapshot(db, false);
+    if (engine && data_version() == loaded_data_version) return make(*engine, as_known_at);
+    auto [part, last_recorded_at] = citizen_engine(citizen);
+    return make(part, as_known_at ? as_known_at : last_recorded_at);
+  }
+
   // An engine of one citizen's part of the file (read_citizen), and the whole ledger's last
   // recorded moment: what statements need, without reading everyone else. Read-only use.
   std::pair<Engine, std::optional<Moment>> citizen_engine(const std::string& citizen) {
@@ -930,24 +940,16 @@ const Engine& LedgerStore::engine() { return impl_->current_engine(); }
 
 Statement LedgerStore::statement(const std::string& citizen, const std::string& tax_year,
                                  std::optional<Moment> as_known_at) {
-  Impl& impl = *impl_;
-  sqlite::Transaction snapshot(impl.db, false);
-  if (impl.engine && impl.data_version() == impl.loaded_data_version) {
-    return make_statement(*impl.engine, citizen, tax_year, as_known_at);
-  }
-  auto [engine, last_recorded_at] = impl.citizen_engine(citizen);
-  return make_statement(engine, citizen, tax_year, as_known_at ? as_known_at : last_recorded_at);
+  return impl_->for_one_citizen(citizen, as_known_at, [&](const Engine& engine, std::optional<Moment> known_at) {
+    return make_statement(engine, citizen, tax_year, known_at);
+  });
 }
 
 BudgetStatement LedgerStore::budget_statement(const std::string& citizen, const std::string& month,
                                               std::optional<Moment> as_known_at) {
-  Impl& impl = *impl_;
-  sqlite::Transaction snapshot(impl.db, false);
-  if (impl.engine && impl.data_version() == impl.loaded_data_version) {
-    return make_budget_statement(*impl.engine, citizen, month, as_known_at);
-  }
-  auto [engine, last_recorded_at] = impl.citizen_engine(citizen);
-  return make_budget_statement(engine, citizen, month, as_known_at ? as_known_at : last_recorded_at);
+  return impl_->for_one_citizen(citizen, as_known_at, [&](const Engine& engine, std::optional<Moment> known_at) {
+    return make_budget_statement(engine, citizen, month, known_at);
+  });
 }
 
 StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment> recorded_at) {
