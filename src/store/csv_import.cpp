@@ -19,6 +19,7 @@ class RowErrors {
     errors_.add(file + ":" + std::to_string(line), column, reason);
   }
   bool empty() const { return errors_.empty(); }
+  std::size_t count() const { return errors_.count(); }
   void throw_if_any() const { errors_.throw_if_any(); }
 
  private:
@@ -31,6 +32,7 @@ class Table {
   Table(const CsvText& file, std::initializer_list<const char*> required, std::initializer_list<const char*> optional,
         RowErrors& errors)
       : file_(file), reader_(file.text), errors_(errors) {
+    const std::size_t errors_before = errors_.count();  // an earlier file's errors do not stop this one
     CsvRecord header;
     try {
       if (!reader_.next(header)) {
@@ -50,7 +52,7 @@ class Table {
       if (columns_.count(name) == 0) errors_.add(file_.name, 1, name, "the header has no such column");
     }
     width_ = header.fields.size();
-    usable_ = errors_.empty();
+    usable_ = errors_.count() == errors_before;
     (void)optional;
   }
 

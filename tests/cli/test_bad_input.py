@@ -139,6 +139,27 @@ def test_one_bad_file_fails_the_whole_import(ledger, tmp_path):
     assert snapshot(ledger) == before
 
 
+def test_bad_rows_of_every_file_of_an_import_are_reported_together(ledger, tmp_path):
+    """A bad row in one file does not hide the bad rows of the files read after it."""
+    before = snapshot(ledger)
+    write(tmp_path / "banks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0,5\n")
+    write(tmp_path / "members.csv", "bank,member,kind,from\nnorth,M1,robot,2024-01-01\n")
+    write(tmp_path / "providers.csv", "provider,accredited_from\nP9,2024-02-30\n")
+    write(tmp_path / "people.csv", "citizen,birth_date\nC4,1990-13-01\n")
+    write(tmp_path / "bad.csv", HEADER + "E9,2024-05-31,C1,tax,income_tax,1.234\n")
+    result = run("import", ledger, "--timebanks", "banks.csv", "--members", "members.csv", "--providers", "providers.csv",
+                 "--citizens", "people.csv", "--events", "bad.csv", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "commonweal: banks.csv:2: hours_step: the step must be more than zero",
+        "commonweal: members.csv:2: kind: unknown kind 'robot' (person or organisation)",
+        "commonweal: providers.csv:2: accredited_from: '2024-02-30' is not a date: that month has no such day",
+        "commonweal: people.csv:2: birth_date: '1990-13-01' is not a date: the month must be between 01 and 12",
+        "commonweal: bad.csv:2: amount: '1.234' has more than 2 decimals",
+    ]
+    assert snapshot(ledger) == before
+
+
 def test_crlf_bom_and_quotes_are_accepted(ledger, tmp_path):
     text = "\ufeffid,date,citizen,kind,code,amount\r\n\"E9\",2024-07-02,C1,tax,\"income_tax\",1.00\r\n"
     run("import", ledger, "--events", write(tmp_path / "crlf.csv", text.encode("utf-8")), check=0)

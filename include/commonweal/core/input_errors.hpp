@@ -29,6 +29,8 @@ class InputErrors {
     ++count_;
   }
   bool empty() const { return count_ == 0; }
+  // How many problems were found, shown or not.
+  std::size_t count() const { return count_; }
   void throw_if_any() const {
     if (lines_.empty()) return;
     std::string message;
