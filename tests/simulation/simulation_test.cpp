@@ -141,7 +141,7 @@ TEST_CASE("simulation: a population run in parts and merged equals the run in on
   SimulationConfig config = small_config(50, 20);
   const SimulationResult whole = simulate(config);
   std::vector<SimulationResult> parts;
-  for (const auto [first, count] : {std::pair<std::size_t, std::size_t>{31, 19}, {0, 13}, {13, 0}, {13, 18}}) {
+  for (const auto& [first, count] : {std::pair<std::size_t, std::size_t>{31, 19}, {0, 13}, {13, 0}, {13, 18}}) {
     config.first_citizen = first;
     config.citizen_count = count;
     SimulationResult part = simulate(config);
