@@ -158,32 +158,74 @@ class CitizenStates {
 
 // Parameters by name, remembered: rules look the same few names up for
 // every event ("contribution_share." + the tax code), so each name is found
-// in the set once and then by one hash.
+// in the set once and then by one hash of its pieces, without writing the
+// name out. A name given in other pieces than before ("a.b" as "a." + "b")
+// is looked up in the set again: still right, only slower.
 class ParameterLookup {
  public:
   explicit ParameterLookup(const ParameterSet& parameters) : parameters_(parameters) {}
   const ParameterSet& parameters() const { return parameters_; }
 
   const Parameter* find(const Text& name) {
-    name_.clear();
-    name.append_to(name_);
-    const auto found = cache_.find(std::string_view(name_));
-    if (found != cache_.end()) return found->second;
-    const Parameter* parameter = parameters_.find(name_);
-    cache_.emplace(name_, parameter);
+    const std::uint64_t hash = hash_of(name);
+    if (!slots_.empty()) {
+      for (std::size_t i = hash & (slots_.size() - 1);; i = (i + 1) & (slots_.size() - 1)) {
+        const std::uint32_t slot = slots_[i];
+        if (slot == 0) break;
+        const Known& known = known_[slot - 1];
+        if (known.hash == hash && same_text(name, known.name)) {
+          last_ = slot - 1;
+          return known.parameter;
+        }
+      }
+    }
+    std::string text = name.str();
+    const Parameter* parameter = parameters_.find(text);
+    known_.push_back({hash, std::move(text), parameter});
+    last_ = known_.size() - 1;
+    if (known_.size() * 2 > slots_.size()) rehash(std::max<std::size_t>(64, slots_.size() * 2));
+    else place(hash, static_cast<std::uint32_t>(known_.size()));
     return parameter;
   }
   // The name last found, as text (for explanations).
-  const std::string& last_name() const { return name_; }
+  const std::string& last_name() const { return known_.at(last_).name; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  struct Known {
+    std::uint64_t hash;
+    std::string name;
+    const Parameter* parameter;
   };
+  static std::uint64_t hash_of(const Text& name) {
+    std::uint64_t hash = name.part_count();
+    for (std::size_t i = 0; i < name.part_count(); ++i) {
+      hash = (hash ^ std::hash<std::string_view>{}(name.part(i))) * 0x9E3779B97F4A7C15ULL;
+    }
+    return hash ^ (hash >> 29);
+  }
+  static bool same_text(const Text& name, std::string_view text) {
+    if (name.size() != text.size()) return false;
+    for (std::size_t i = 0; i < name.part_count(); ++i) {
+      const std::string_view piece = name.part(i);
+      if (text.compare(0, piece.size(), piece) != 0) return false;
+      text.remove_prefix(piece.size());
+    }
+    return true;
+  }
+  void place(std::uint64_t hash, std::uint32_t slot) {
+    std::size_t i = hash & (slots_.size() - 1);
+    while (slots_[i] != 0) i = (i + 1) & (slots_.size() - 1);
+    slots_[i] = slot;
+  }
+  void rehash(std::size_t size) {
+    slots_.assign(size, 0);
+    for (std::size_t k = 0; k < known_.size(); ++k) place(known_[k].hash, static_cast<std::uint32_t>(k + 1));
+  }
+
   const ParameterSet& parameters_;
-  std::string name_;
-  std::unordered_map<std::string, const Parameter*, Hash, std::equal_to<>> cache_;
+  std::vector<Known> known_;          // every name looked up, in order
+  std::vector<std::uint32_t> slots_;  // open addressing: 1 + index into known_, 0 empty; a power of two
+  std::size_t last_ = 0;
 };
 
 // One posting as a rule emits it: the account's text and the amount.
