@@ -15,6 +15,7 @@
 #include <string>
 
 #include "bench_support.hpp"
+#include "commonweal/core/huge_pages.hpp"
 #include "commonweal/policy/parameter_file.hpp"
 #include "commonweal/store/csv_import.hpp"
 
@@ -23,6 +24,7 @@ using namespace commonweal;
 using bench::thread_cpu_seconds;
 
 int main(int argc, char** argv) {
+  commonweal::restart_with_huge_pages(argv);  // as the commonweal command does (core/huge_pages.hpp)
   std::map<std::string, std::string> options;
   for (int i = 1; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
   Engine engine(Scheme::reference(load_parameter_file(options.at("--scheme"))));

@@ -40,6 +40,7 @@
 #include <vector>
 
 #include "bench_support.hpp"
+#include "commonweal/core/huge_pages.hpp"
 #include "commonweal/ledger/journal.hpp"
 
 namespace {
@@ -338,6 +339,7 @@ std::size_t option(int argc, char** argv, const char* name, std::size_t fallback
 }  // namespace
 
 int main(int argc, char** argv) {
+  commonweal::restart_with_huge_pages(argv);  // as the commonweal command does (core/huge_pages.hpp)
   const auto citizens = static_cast<int>(option(argc, argv, "--citizens", 10'000));
   const std::size_t throughput_entries = option(argc, argv, "--throughput-entries", 1'000'000);
   const std::size_t repeat = std::max<std::size_t>(1, option(argc, argv, "--repeat", 3));

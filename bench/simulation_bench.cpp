@@ -19,6 +19,7 @@
 #include <map>
 #include <string>
 
+#include "commonweal/core/huge_pages.hpp"
 #include "commonweal/policy/parameter_file.hpp"
 #include "commonweal/simulation/simulation.hpp"
 
@@ -57,6 +58,7 @@ void export_population(const SimulationConfig& config, const std::string& direct
 }  // namespace
 
 int main(int argc, char** argv) {
+  commonweal::restart_with_huge_pages(argv);  // as the commonweal command does (core/huge_pages.hpp)
   std::map<std::string, std::string> options;
   for (int i = 1; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
   const auto option = [&](const char* name, const char* fallback) {

@@ -18,6 +18,7 @@
 
 #include "../src/store/sqlite.hpp"
 #include "bench_support.hpp"
+#include "commonweal/core/huge_pages.hpp"
 #include "commonweal/store/csv_import.hpp"
 #include "commonweal/store/ledger_store.hpp"
 
@@ -36,6 +37,7 @@ void remove_ledger(const std::string& path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  commonweal::restart_with_huge_pages(argv);  // as the commonweal command does (core/huge_pages.hpp)
   std::map<std::string, std::string> options;
   for (int i = 1; i + 1 < argc; i += 2) options[argv[i]] = argv[i + 1];
   const std::string work = options.at("--work");

@@ -18,6 +18,7 @@
 
 #include "arguments.hpp"
 #include "commands.hpp"
+#include "commonweal/core/huge_pages.hpp"
 #include "simulate.hpp"
 #include "commonweal/version.hpp"
 #include "commonweal/policy/rule.hpp"
@@ -365,6 +366,7 @@ int main_with(const std::vector<std::string>& words) {
 }  // namespace commonweal::cli
 
 int main(int argc, char** argv) {
+  commonweal::restart_with_huge_pages(argv);  // first: it may run main again from the start
   std::ios::sync_with_stdio(false);
   return commonweal::cli::main_with(std::vector<std::string>(argv + 1, argv + argc));
 }
