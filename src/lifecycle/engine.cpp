@@ -951,7 +951,9 @@ ChangeSummary Engine::derive_and_post(const State& state, const std::set<std::st
   entries.reserve(2 * part_size);
   std::size_t handed_over = 0;
   const auto post_part = [&] {
+    const std::size_t before_part = journal_.entry_count();
     summary.entries_posted += posting.post(entries, {}, /*open_missing=*/true);
+    if (posting_observer_ && journal_.entry_count() > before_part) posting_observer_(before_part, journal_.entry_count());
     handed_over += entries.size();
     entries.clear();
   };

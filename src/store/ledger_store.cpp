@@ -7,13 +7,19 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <tuple>
 #include <set>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "../core/sha256.hpp"
@@ -664,12 +670,40 @@ struct LedgerStore::Impl {
     return moment;
   }
 
+  // An operation's entries as rows, made on the engine's thread (the hash chain, each entry's
+  // `lines`, account ids) and inserted by whichever thread writes (EntryRows::insert).
+  struct EntryRows {
+    struct AccountRow {
+      std::int64_t id;
+      std::string name, unit;
+    };
+    struct Row {
+      std::int64_t position;
+      std::string id, effective_date, code, memo, reverses, lines;
+      Digest hash;
+    };
+    struct PostingRow {
+      std::int64_t account_id, entry_position, line, amount_minor;
+      bool operator<(const PostingRow& other) const {
+        return std::tie(account_id, entry_position, line) < std::tie(other.account_id, other.entry_position, other.line);
+      }
+    };
+    std::vector<AccountRow> accounts;  // new to the file, before the postings that name them
+    std::vector<Row> entries;
+    std::vector<PostingRow> postings;
+  };
+
   // The operation's row, its entries and the chain; called inside the write transaction.
   struct Writer {
     Impl& impl;
     OperationRow op;
     InputDigests inputs;
     sqlite::Statement insert_entry, insert_posting, insert_account;
+    Digest previous_entry_hash{};      // the chain so far
+    std::size_t next_entry_index = 0;  // the journal's first entry not made into rows yet
+    std::int64_t next_account_id = 1;
+    std::vector<EntryRows::PostingRow> later_postings;  // see make_rows
+    Sha256 sha;
 
     Writer(Impl& store, const std::string& kind, const Moment& recorded_at, const std::optional<Date>& clock)
         : impl(store) {
@@ -688,65 +722,98 @@ struct LedgerStore::Impl {
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
       insert_posting = impl.db.prepare(
           "INSERT INTO postings (entry_position, line, account_id, amount_minor) VALUES (?1, ?2, ?3, ?4)");
-      insert_account = impl.db.prepare("INSERT INTO accounts (name, unit) VALUES (?1, ?2)");
+      insert_account = impl.db.prepare("INSERT INTO accounts (id, name, unit) VALUES (?1, ?2, ?3)");
+      next_account_id = impl.db.single_integer("SELECT coalesce(max(id), 0) + 1 FROM accounts");
     }
 
-    std::int64_t account_id(const std::string& name, const Unit& unit) {
+    // Where the chain goes on from: the file's last entry, the journal's `first` (its count before the operation).
+    void start_entries_at(std::size_t first) {
+      next_entry_index = first;
+      previous_entry_hash = Digest{};
+      if (first == 0) return;
+      sqlite::Statement head = impl.db.prepare("SELECT hash FROM entries WHERE position = ?1");
+      head.bind(1, static_cast<std::int64_t>(first));
+      if (!head.next() || head.blob(0).size() != previous_entry_hash.size()) {
+        throw Error(ErrorCode::invalid_input, "the ledger's last entry has no hash: run commonweal verify");
+      }
+      std::copy_n(head.blob(0).data(), previous_entry_hash.size(), reinterpret_cast<char*>(previous_entry_hash.data()));
+      head.reset();
+    }
+
+    std::int64_t account_id(const std::string& name, const Unit& unit, EntryRows& rows) {
       const auto found = impl.account_ids.find(name);
       if (found != impl.account_ids.end()) return found->second;
-      insert_account.bind(1, name).bind(2, unit.code()).run();
-      const std::int64_t id = sqlite3_last_insert_rowid(impl.db.handle());
-      impl.account_ids.emplace(name, id);
+      const std::int64_t id = next_account_id++;
+      rows.accounts.push_back({id, name, std::string(unit.code())});
+      impl.account_ids.emplace(name, id);  // an operation that fails resets the engine, and with it these
       return id;
     }
 
-    void write_entries(std::span<const Entry> all, std::size_t first) {
-      Digest previous{};
-      if (first > 0) {
-        sqlite::Statement head = impl.db.prepare("SELECT hash FROM entries WHERE position = ?1");
-        head.bind(1, static_cast<std::int64_t>(first));
-        if (!head.next() || head.blob(0).size() != previous.size()) {
-          throw Error(ErrorCode::invalid_input, "the ledger's last entry has no hash: run commonweal verify");
-        }
-        std::copy_n(head.blob(0).data(), previous.size(), reinterpret_cast<char*>(previous.data()));
-        head.reset();
-      }
-      Sha256 sha;
-      std::string date_text;
-      struct PostingRow {
-        std::int64_t account_id, entry_position, line, amount_minor;
-        bool operator<(const PostingRow& other) const {
-          return std::tie(account_id, entry_position, line) < std::tie(other.account_id, other.entry_position, other.line);
-        }
-      };
-      std::vector<PostingRow> postings;
-      postings.reserve((all.size() - first) * 2);
+    // The rows of the journal's entries from next_entry_index to `end`, chained on. Touches no database.
+    EntryRows make_rows(std::span<const Entry> all, std::size_t end) {
+      EntryRows rows;
+      const std::int64_t rows_first_account_id = next_account_id;
+      rows.entries.reserve(end - next_entry_index);
+      rows.postings.reserve((end - next_entry_index) * 4);
       std::vector<StoredLine> lines;
-      for (std::size_t index = first; index < all.size(); ++index) {
+      for (std::size_t index = next_entry_index; index < end; ++index) {
         const Entry& entry = all[index];
         const auto position = static_cast<std::int64_t>(index + 1);
-        previous = entry_digest(sha, previous, position, entry, op.recorded_at);
+        previous_entry_hash = entry_digest(sha, previous_entry_hash, position, entry, op.recorded_at);
         lines.clear();
         for (const Posting& posting : entry.postings) {
-          lines.push_back({static_cast<std::int64_t>(lines.size() + 1), account_id(posting.account, posting.amount.unit()),
+          lines.push_back({static_cast<std::int64_t>(lines.size() + 1), account_id(posting.account, posting.amount.unit(), rows),
                            to_minor(posting.amount)});
-          postings.push_back({lines.back().account_id, position, lines.back().line, lines.back().amount_minor});
+          const EntryRows::PostingRow row{lines.back().account_id, position, lines.back().line, lines.back().amount_minor};
+          // An account new in these rows lies past every posting the file holds: inserted now, it is
+          // appended. Postings of older accounts would land in the middle of the postings' order:
+          // they wait for later_postings, inserted in one sorted run at the end.
+          (row.account_id >= rows_first_account_id ? rows.postings : later_postings).push_back(row);
         }
-        date_text = format_date(entry.effective_date);
-        insert_entry.bind(1, position).bind(2, entry.id).bind(3, op.id).bind(4, date_text).bind(5, entry.code);
-        insert_entry.bind(6, entry.memo).bind(7, entry.reverses).bind_blob(8, previous.data(), static_cast<int>(previous.size()));
-        const std::string lines_column = lines_text(lines);  // bound without a copy: alive until run()
-        insert_entry.bind(9, lines_column);
-        insert_entry.run();
+        rows.entries.push_back({position, entry.id, format_date(entry.effective_date), entry.code, entry.memo,
+                                entry.reverses, lines_text(lines), previous_entry_hash});
       }
       // Postings are stored by account: inserted in that order, each lands next to the one before.
-      std::sort(postings.begin(), postings.end());
-      for (const PostingRow& row : postings) {
+      std::sort(rows.postings.begin(), rows.postings.end());
+      next_entry_index = end;
+      return rows;
+    }
+
+    // Inserts rows made by make_rows (on any one thread at a time: the writer's or the engine's).
+    void insert(const EntryRows& rows) {
+      for (const EntryRows::AccountRow& account : rows.accounts) {
+        insert_account.bind(1, account.id).bind(2, account.name).bind(3, account.unit).run();
+      }
+      for (const EntryRows::Row& row : rows.entries) {
+        insert_entry.bind(1, row.position).bind(2, row.id).bind(3, op.id).bind(4, row.effective_date).bind(5, row.code);
+        insert_entry.bind(6, row.memo).bind(7, row.reverses).bind_blob(8, row.hash.data(), static_cast<int>(row.hash.size()));
+        insert_entry.bind(9, row.lines).run();
+      }
+      for (const EntryRows::PostingRow& row : rows.postings) {
         insert_posting.bind(1, row.entry_position).bind(2, row.line).bind(3, row.account_id).bind(4, row.amount_minor);
         insert_posting.run();
       }
-      op.entry_count = static_cast<std::int64_t>(all.size());
-      op.entries_head = all.empty() ? std::string() : to_hex(previous);
+    }
+
+    // The postings make_rows set aside, sorted (by account, the table's order) and inserted.
+    void insert_later_postings() {
+      std::sort(later_postings.begin(), later_postings.end());
+      EntryRows rows;
+      rows.postings = std::move(later_postings);
+      later_postings = {};
+      insert(rows);
+    }
+
+    // Every entry of the journal from `first` on, written here and now (advances, scheme changes).
+    void write_entries(std::span<const Entry> all, std::size_t first) {
+      start_entries_at(first);
+      insert(make_rows(all, all.size()));
+      insert_later_postings();
+      end_entries(all.size());
+    }
+    void end_entries(std::size_t entry_count) {
+      op.entry_count = static_cast<std::int64_t>(entry_count);
+      op.entries_head = entry_count == 0 ? std::string() : to_hex(previous_entry_hash);
     }
 
     std::string finish() {
@@ -767,6 +834,78 @@ struct LedgerStore::Impl {
       update.run();
       return op.hash;
     }
+  };
+
+  // A second thread that runs the inserts of an import while the engine's thread still derives:
+  // jobs run in the order pushed, one at a time, on the one database connection (which no other
+  // thread uses meanwhile). At most `max_waiting` jobs wait, so memory stays bounded. The first
+  // failure stops it; push() and finish() rethrow it on the caller's thread. stop() (and the
+  // destructor) drops what waits and joins, so the caller may roll back.
+  class WriterThread {
+   public:
+    WriterThread() : thread_([this] { run(); }) {}
+    WriterThread(const WriterThread&) = delete;
+    WriterThread& operator=(const WriterThread&) = delete;
+    ~WriterThread() { stop(); }
+
+    void push(std::function<void()> job) {
+      std::unique_lock lock(mutex_);
+      room_.wait(lock, [&] { return jobs_.size() < max_waiting || failure_ || stopping_; });
+      if (failure_) std::rethrow_exception(failure_);
+      jobs_.push_back(std::move(job));
+      ready_.notify_one();
+    }
+    // Waits until every job has run, ends the thread, rethrows a failure.
+    void finish() {
+      {
+        std::unique_lock lock(mutex_);
+        finishing_ = true;
+        ready_.notify_one();
+      }
+      if (thread_.joinable()) thread_.join();
+      if (failure_) std::rethrow_exception(failure_);
+    }
+    void stop() noexcept {
+      {
+        std::lock_guard lock(mutex_);
+        stopping_ = true;
+        jobs_.clear();
+        ready_.notify_one();
+        room_.notify_all();
+      }
+      if (thread_.joinable()) thread_.join();
+    }
+
+   private:
+    static constexpr std::size_t max_waiting = 16;
+    void run() {
+      for (;;) {
+        std::function<void()> job;
+        {
+          std::unique_lock lock(mutex_);
+          ready_.wait(lock, [&] { return !jobs_.empty() || finishing_ || stopping_; });
+          if (stopping_ || jobs_.empty()) return;  // stopped, or finishing with nothing left
+          job = std::move(jobs_.front());
+          jobs_.pop_front();
+          room_.notify_one();
+        }
+        try {
+          job();
+        } catch (...) {
+          std::lock_guard lock(mutex_);
+          failure_ = std::current_exception();
+          jobs_.clear();
+          room_.notify_all();
+          return;
+        }
+      }
+    }
+    std::mutex mutex_;
+    std::condition_variable ready_, room_;
+    std::deque<std::function<void()>> jobs_;
+    std::exception_ptr failure_;
+    bool finishing_ = false, stopping_ = false;
+    std::thread thread_;  // last: started once the rest is ready
   };
 
   void write_scheme(Writer& writer, const SchemeText& scheme, const std::optional<SchemeText>& reform) {
@@ -975,9 +1114,24 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
 
   StoredChange change;
   change.recorded_at = moment;
+  // The entries are written while the engine still derives: each part it posts is made into rows
+  // here (the chain, lines, account ids) and inserted by a second thread, all in this transaction.
+  Impl::Writer writer(impl, "import", moment, std::nullopt);
+  writer.start_entries_at(first_entry);
+  Impl::WriterThread background;
+  const auto hand_over_entries_to = [&](std::size_t end) {
+    auto rows = std::make_shared<Impl::EntryRows>(writer.make_rows(engine.journal().entries(), end));
+    background.push([&writer, rows] { writer.insert(*rows); });
+  };
+  struct StopObserving {
+    Engine& engine;
+    ~StopObserving() { engine.observe_posting({}); }
+  } stop_observing{engine};
+  engine.observe_posting([&](std::size_t, std::size_t end) { hand_over_entries_to(end); });
   try {
     change.summary = engine.import(batch, moment);
   } catch (const Refusal& refusal) {
+    background.stop();
     impl.engine.reset();  // the engine is unchanged, but be certain: reload from the file next time
     transaction.rollback();
     try {
@@ -988,10 +1142,39 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     }
     throw;
   } catch (...) {
+    background.stop();
     impl.engine.reset();
     throw;
   }
+  engine.observe_posting({});
   try {
+    if (writer.next_entry_index < engine.journal().entry_count()) hand_over_entries_to(engine.journal().entry_count());
+    background.push([&writer] { writer.insert_later_postings(); });
+    {
+      std::vector<const Event*> events;
+      events.reserve(new_event_ids.size());
+      for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
+      std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
+      // Reads the engine's events: this thread leaves the engine alone until finish() below.
+      background.push([&impl, &writer, events = std::move(events)] {
+        sqlite::Statement insert = impl.db.prepare(
+            "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+        std::string date_text, amount_text;
+        for (const Event* event : events) {
+          const auto sequence = static_cast<std::int64_t>(event->sequence);
+          date_text = format_date(event->date);
+          amount_text = event->amount.to_string();
+          insert.bind(1, sequence).bind(2, event->id).bind(3, writer.op.id).bind(4, date_text).bind(5, event->citizen);
+          insert.bind(6, to_string(event->kind)).bind(7, event->code).bind(8, amount_text).bind(9, event->counterparty);
+          insert.bind(10, event->corrects).bind(11, event->source);
+          insert.run();
+          digest_event(writer.inputs.events, sequence, *event);
+        }
+      });
+    }
+    background.finish();
+
     std::vector<std::pair<std::string, Citizen>> changed_citizens;
     for (const auto& [id, before] : citizens_before) {
       const Citizen& now = *engine.find_citizen(id);
@@ -1017,10 +1200,10 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     const bool anything = !changed_citizens.empty() || !new_event_ids.empty() || !new_providers.empty() ||
                           !new_timebanks.empty() || !new_members.empty() || engine.journal().entry_count() != first_entry;
     if (!anything) {
+      transaction.rollback();  // only the operation's own row was written
       change.chain_head = chain_head();
       return change;  // a repeated import: nothing to store
     }
-    Impl::Writer writer(impl, "import", moment, std::nullopt);
     {
       sqlite::Statement insert = impl.db.prepare(
           "INSERT INTO citizen_records (citizen, operation_id, birth_date, death_date, region) VALUES (?1, ?2, ?3, ?4, ?5)");
@@ -1046,29 +1229,10 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
       }
     }
     impl.store_timebank_rows(writer, new_timebanks, new_members);
-    {
-      sqlite::Statement insert = impl.db.prepare(
-          "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
-          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-      std::vector<const Event*> events;
-      events.reserve(new_event_ids.size());
-      for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
-      std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
-      std::string date_text, amount_text;
-      for (const Event* event : events) {
-        const auto sequence = static_cast<std::int64_t>(event->sequence);
-        date_text = format_date(event->date);
-        amount_text = event->amount.to_string();
-        insert.bind(1, sequence).bind(2, event->id).bind(3, writer.op.id).bind(4, date_text).bind(5, event->citizen);
-        insert.bind(6, to_string(event->kind)).bind(7, event->code).bind(8, amount_text).bind(9, event->counterparty);
-        insert.bind(10, event->corrects).bind(11, event->source);
-        insert.run();
-        digest_event(writer.inputs.events, sequence, *event);
-      }
-    }
-    writer.write_entries(engine.journal().entries(), first_entry);
+    writer.end_entries(engine.journal().entry_count());
     impl.commit(writer, transaction, change);
   } catch (...) {
+    background.stop();
     impl.engine.reset();  // the engine ran ahead of the file: reload it next time
     throw;
   }

@@ -124,6 +124,10 @@ class Database {
   // Opens (or creates, with create) the file; a busy database is waited on
   // for busy_timeout_ms before it is an error.
   Database(const std::string& path, bool create, int busy_timeout_ms = 10000) {
+    // No global memory statistics (a mutex around every allocation SQLite makes): set once,
+    // before SQLite starts; refused harmlessly (SQLITE_MISUSE) if something started it already.
+    static const int memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    (void)memory_statistics_off;
     const int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
     const int result = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
     if (result != SQLITE_OK) {

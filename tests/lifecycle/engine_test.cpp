@@ -418,3 +418,62 @@ TEST_CASE("named banks: restore and copies keep terms, members and events; a ref
   CHECK(engine.restate(engine.scheme(), at_second(4)).entries_posted == 0);  // banks re-derived: nothing to change
   CHECK(journal_text(engine) == before);
 }
+
+TEST_CASE("a posting observer is told of every new entry, part by part, in order, and can fail the operation") {
+  // 3,000 citizens with three events each: more than one part of 4,096 entries per operation.
+  std::string citizens = "citizen,birth_date\n", events = "id,date,citizen,kind,code,amount,counterparty\n";
+  for (int c = 0; c < 3000; ++c) {
+    citizens += fmt::format("P{},19{}-0{}-1{}\n", c, 50 + c % 40, 1 + c % 9, c % 10);
+    events += fmt::format("T{0},2020-05-1{1},P{0},tax,income_tax,{2}.{1}5,\n", c, c % 10, 100 + c);
+    events += fmt::format("V{0},2021-06-1{1},P{0},volunteer,food-bank,2.50,\n", c, c % 10);
+    events += fmt::format("S{0},2022-07-1{1},P{0},service,gp_visit,{2}.00,\n", c, c % 10, 30 + c % 70);
+  }
+  Engine engine = reference_engine();
+  std::vector<std::pair<std::size_t, std::size_t>> parts;
+  engine.observe_posting([&](std::size_t first, std::size_t end) {
+    CHECK(first < end);
+    CHECK(end == engine.journal().entry_count());  // the part is in the journal when the observer is told
+    parts.emplace_back(first, end);
+  });
+  // Each operation's parts must tile exactly what it appended.
+  const auto check_tiles = [&](std::size_t before, std::size_t after) {
+    std::size_t next = before;
+    for (const auto& [first, end] : parts) {
+      CHECK(first == next);
+      next = end;
+    }
+    CHECK(next == after);
+  };
+  std::size_t before = engine.journal().entry_count();
+  engine.import(batch_of(citizens, events), at_second(0));
+  CHECK(parts.size() >= 2);
+  check_tiles(before, engine.journal().entry_count());
+  CHECK(engine.journal().entry_count() == 9000);
+
+  parts.clear();
+  before = engine.journal().entry_count();
+  engine.advance(parse_date("2025-04-05"), at_second(1));
+  CHECK(!parts.empty());
+  check_tiles(before, engine.journal().entry_count());
+
+  // A late event (an adjustment restating the past) is told of too.
+  parts.clear();
+  before = engine.journal().entry_count();
+  engine.import(batch_of("", "id,date,citizen,kind,code,amount,counterparty\nL1,2019-01-01,P7,tax,income_tax,500.00,\n"),
+                at_second(2));
+  CHECK(engine.journal().entry_count() > before);
+  check_tiles(before, engine.journal().entry_count());
+
+  // An observer that throws fails the operation, and the journal is as it was.
+  const std::size_t entries_before = engine.journal().entry_count();
+  const std::string statements_before = make_statement(engine, "P7", "2019-20").to_json();
+  engine.observe_posting([](std::size_t, std::size_t) { throw Error(ErrorCode::environment, "the disk is full"); });
+  CHECK_THROWS_WITH_AS(
+      engine.import(batch_of("", "id,date,citizen,kind,code,amount,counterparty\nL2,2019-02-01,P7,tax,income_tax,9.00,\n"),
+                    at_second(3)),
+      "the disk is full", Error);
+  CHECK(engine.journal().entry_count() == entries_before);
+  CHECK(engine.find_event("L2") == nullptr);
+  engine.observe_posting({});
+  CHECK(make_statement(engine, "P7", "2019-20").to_json() == statements_before);
+}

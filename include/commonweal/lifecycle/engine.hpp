@@ -30,6 +30,7 @@
 // - One writer at a time.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -120,6 +121,17 @@ class Engine {
 
   const Journal& journal() const { return journal_; }
   const Scheme& scheme() const { return scheme_; }
+
+  // Told, while an import, advance or restatement is still deriving, each time a part of its
+  // entries has been appended to the journal: the positions [first, end) are new. A store
+  // writes them to its file meanwhile (LedgerStore::import, on a second thread). Guarantees:
+  // parts arrive in position order, without gaps, and cover every entry the operation
+  // appends; the entries stay as they are unless the operation then fails, when all of them
+  // are undone (the observer's writes must be undone with them: the store's transaction). The
+  // observer runs on the engine's thread; it may read journal() but not change the engine, and
+  // what it throws fails the operation. Empty (the default): nobody is told.
+  using PostingObserver = std::function<void(std::size_t first_position, std::size_t end_position)>;
+  void observe_posting(PostingObserver observer) { posting_observer_ = std::move(observer); }
   std::optional<Date> clock() const { return clock_; }
   // The latest moment the ledger learned anything: an import or an advance,
   // even one that posted nothing. Statements without "as known at" use it.
@@ -164,6 +176,7 @@ class Engine {
   std::optional<Moment> last_import_at() const { return last_import_at_; }
 
  private:
+  PostingObserver posting_observer_;
   struct CitizenRecord {
     Citizen citizen;
     std::vector<Event> events;  // import order
