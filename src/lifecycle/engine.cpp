@@ -308,6 +308,7 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     std::set<std::string> affected, affected_banks;
     import_events(batch, recorded_at, errors, summary, affected, affected_banks, undo);
     errors.throw_if_any();
+    if (events_observer_) events_observer_();
     const ChangeSummary posted = derive_and_post(state_, affected, affected_banks, clock_, recorded_at, &batch);
     summary.entries_posted = posted.entries_posted;
     summary.adjustments = posted.adjustments;

@@ -1123,14 +1123,51 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     auto rows = std::make_shared<Impl::EntryRows>(writer.make_rows(engine.journal().entries(), end));
     background.push([&writer, rows] { writer.insert(*rows); });
   };
+  // The observers name this frame's locals: they go before anything else does (the engine may be reset below).
   struct StopObserving {
-    Engine& engine;
-    ~StopObserving() { engine.observe_posting({}); }
-  } stop_observing{engine};
+    Engine* engine;
+    void now() {
+      if (engine == nullptr) return;
+      engine->observe_posting({});
+      engine->observe_events({});
+      engine = nullptr;
+    }
+    ~StopObserving() { now(); }
+  } stop_observing{&engine};
   engine.observe_posting([&](std::size_t, std::size_t end) { hand_over_entries_to(end); });
+  // The events' rows, copied out once the engine has checked and numbered them, go first.
+  engine.observe_events([&] {
+    struct EventRow {
+      std::int64_t sequence;
+      std::string id, date, citizen, kind, code, amount, counterparty, corrects, source;
+    };
+    std::vector<const Event*> events;
+    events.reserve(new_event_ids.size());
+    for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
+    std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
+    auto rows = std::make_shared<std::vector<EventRow>>();
+    rows->reserve(events.size());
+    for (const Event* event : events) {
+      rows->push_back({static_cast<std::int64_t>(event->sequence), event->id, format_date(event->date), event->citizen,
+                       std::string(to_string(event->kind)), event->code, event->amount.to_string(), event->counterparty,
+                       event->corrects, event->source});
+      digest_event(writer.inputs.events, rows->back().sequence, *event);
+    }
+    background.push([&impl, &writer, rows] {
+      sqlite::Statement insert = impl.db.prepare(
+          "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
+          "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+      for (const EventRow& row : *rows) {
+        insert.bind(1, row.sequence).bind(2, row.id).bind(3, writer.op.id).bind(4, row.date).bind(5, row.citizen);
+        insert.bind(6, row.kind).bind(7, row.code).bind(8, row.amount).bind(9, row.counterparty);
+        insert.bind(10, row.corrects).bind(11, row.source).run();
+      }
+    });
+  });
   try {
     change.summary = engine.import(batch, moment);
   } catch (const Refusal& refusal) {
+    stop_observing.now();
     background.stop();
     impl.engine.reset();  // the engine is unchanged, but be certain: reload from the file next time
     transaction.rollback();
@@ -1142,37 +1179,15 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     }
     throw;
   } catch (...) {
+    stop_observing.now();
     background.stop();
     impl.engine.reset();
     throw;
   }
-  engine.observe_posting({});
+  stop_observing.now();
   try {
     if (writer.next_entry_index < engine.journal().entry_count()) hand_over_entries_to(engine.journal().entry_count());
     background.push([&writer] { writer.insert_later_postings(); });
-    {
-      std::vector<const Event*> events;
-      events.reserve(new_event_ids.size());
-      for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
-      std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
-      // Reads the engine's events: this thread leaves the engine alone until finish() below.
-      background.push([&impl, &writer, events = std::move(events)] {
-        sqlite::Statement insert = impl.db.prepare(
-            "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-        std::string date_text, amount_text;
-        for (const Event* event : events) {
-          const auto sequence = static_cast<std::int64_t>(event->sequence);
-          date_text = format_date(event->date);
-          amount_text = event->amount.to_string();
-          insert.bind(1, sequence).bind(2, event->id).bind(3, writer.op.id).bind(4, date_text).bind(5, event->citizen);
-          insert.bind(6, to_string(event->kind)).bind(7, event->code).bind(8, amount_text).bind(9, event->counterparty);
-          insert.bind(10, event->corrects).bind(11, event->source);
-          insert.run();
-          digest_event(writer.inputs.events, sequence, *event);
-        }
-      });
-    }
     background.finish();
 
     std::vector<std::pair<std::string, Citizen>> changed_citizens;
