@@ -308,7 +308,12 @@ ChangeSummary Engine::import(const ImportBatch& batch, Moment recorded_at) {
     std::set<std::string> affected, affected_banks;
     import_events(batch, recorded_at, errors, summary, affected, affected_banks, undo);
     errors.throw_if_any();
-    if (events_observer_) events_observer_();
+    if (events_observer_) {
+      std::vector<const Event*> new_events;
+      new_events.reserve(state_.event_refs.size() - undo.event_count);
+      for (std::size_t i = undo.event_count; i < state_.event_refs.size(); ++i) new_events.push_back(&state_.event_refs[i].event());
+      events_observer_(new_events);
+    }
     const ChangeSummary posted = derive_and_post(state_, affected, affected_banks, clock_, recorded_at, &batch);
     summary.entries_posted = posted.entries_posted;
     summary.adjustments = posted.adjustments;

@@ -1103,13 +1103,6 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     const Citizen* known = engine.find_citizen(row.citizen.id);
     citizens_before.emplace(row.citizen.id, known ? std::optional(*known) : std::nullopt);
   }
-  std::vector<std::string> new_event_ids;
-  {
-    std::unordered_map<std::string_view, bool> seen;
-    for (const Event& event : batch.events) {
-      if (engine.find_event(event.id) == nullptr && seen.emplace(event.id, true).second) new_event_ids.push_back(event.id);
-    }
-  }
   const std::size_t first_entry = engine.journal().entry_count();
 
   StoredChange change;
@@ -1136,14 +1129,14 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
   } stop_observing{&engine};
   engine.observe_posting([&](std::size_t, std::size_t end) { hand_over_entries_to(end); });
   // The events' rows, copied out once the engine has checked and numbered them, go first.
-  engine.observe_events([&] {
+  bool any_new_event = false;
+  engine.observe_events([&](std::span<const Event* const> new_events) {
+    any_new_event = !new_events.empty();
     struct EventRow {
       std::int64_t sequence;
       std::string id, date, citizen, kind, code, amount, counterparty, corrects, source;
     };
-    std::vector<const Event*> events;
-    events.reserve(new_event_ids.size());
-    for (const std::string& id : new_event_ids) events.push_back(engine.find_event(id));
+    std::vector<const Event*> events(new_events.begin(), new_events.end());
     std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
     auto rows = std::make_shared<std::vector<EventRow>>();
     rows->reserve(events.size());
@@ -1212,7 +1205,7 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     }
     const std::vector<const TimeBankRow*> new_timebanks = impl.unstored_timebank_rows(batch);
     const std::vector<const MemberRow*> new_members = impl.unstored_member_rows(batch);
-    const bool anything = !changed_citizens.empty() || !new_event_ids.empty() || !new_providers.empty() ||
+    const bool anything = !changed_citizens.empty() || any_new_event || !new_providers.empty() ||
                           !new_timebanks.empty() || !new_members.empty() || engine.journal().entry_count() != first_entry;
     if (!anything) {
       transaction.rollback();  // only the operation's own row was written

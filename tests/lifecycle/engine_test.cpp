@@ -444,8 +444,18 @@ TEST_CASE("a posting observer is told of every new entry, part by part, in order
     }
     CHECK(next == after);
   };
+  std::vector<std::string> told_events;
+  engine.observe_events([&](std::span<const Event* const> new_events) {
+    CHECK(parts.empty());  // before anything is derived
+    told_events.clear();
+    for (const Event* event : new_events) told_events.push_back(event->id + "#" + std::to_string(event->sequence));
+  });
   std::size_t before = engine.journal().entry_count();
   engine.import(batch_of(citizens, events), at_second(0));
+  REQUIRE(told_events.size() == 9000);
+  CHECK(told_events.front() == "T0#" + std::to_string(engine.find_event("T0")->sequence));
+  CHECK(told_events[1] == "V0#" + std::to_string(engine.find_event("V0")->sequence));
+  CHECK(told_events.back() == "S2999#" + std::to_string(engine.find_event("S2999")->sequence));
   CHECK(parts.size() >= 2);
   check_tiles(before, engine.journal().entry_count());
   CHECK(engine.journal().entry_count() == 9000);
@@ -459,12 +469,16 @@ TEST_CASE("a posting observer is told of every new entry, part by part, in order
   // A late event (an adjustment restating the past) is told of too.
   parts.clear();
   before = engine.journal().entry_count();
-  engine.import(batch_of("", "id,date,citizen,kind,code,amount,counterparty\nL1,2019-01-01,P7,tax,income_tax,500.00,\n"),
+  // T7 is known already: only L1 is new.
+  engine.import(batch_of("", "id,date,citizen,kind,code,amount,counterparty\nT7,2020-05-17,P7,tax,income_tax,107.75,\n"
+                             "L1,2019-01-01,P7,tax,income_tax,500.00,\n"),
                 at_second(2));
+  CHECK(told_events == std::vector<std::string>{"L1#" + std::to_string(engine.find_event("L1")->sequence)});
   CHECK(engine.journal().entry_count() > before);
   check_tiles(before, engine.journal().entry_count());
 
   // An observer that throws fails the operation, and the journal is as it was.
+  parts.clear();
   const std::size_t entries_before = engine.journal().entry_count();
   const std::string statements_before = make_statement(engine, "P7", "2019-20").to_json();
   engine.observe_posting([](std::size_t, std::size_t) { throw Error(ErrorCode::environment, "the disk is full"); });

@@ -132,11 +132,12 @@ class Engine {
   // what it throws fails the operation. Empty (the default): nobody is told.
   using PostingObserver = std::function<void(std::size_t first_position, std::size_t end_position)>;
   void observe_posting(PostingObserver observer) { posting_observer_ = std::move(observer); }
-  // Told once in each import, after its events have been checked and kept (find_event finds
-  // each new one, its sequence set) and before anything is derived: a store copies their rows
-  // out then. Read them during the call only: a failing import takes them back before its
-  // failure reaches the caller. What it throws fails the import. Empty (the default): nobody is told.
-  using EventsObserver = std::function<void()>;
+  // Told once in each import, after its events have been checked and kept, and before
+  // anything is derived: `new_events` are the events this import adds (not those it already
+  // had), in import order, their sequence set. A store copies their rows out then. Read them
+  // during the call only: a failing import takes them back before its failure reaches the
+  // caller. What it throws fails the import. Empty (the default): nobody is told.
+  using EventsObserver = std::function<void(std::span<const Event* const> new_events)>;
   void observe_events(EventsObserver observer) { events_observer_ = std::move(observer); }
   std::optional<Date> clock() const { return clock_; }
   // The latest moment the ledger learned anything: an import or an advance,
