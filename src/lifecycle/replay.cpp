@@ -38,7 +38,8 @@ CitizenState* ReplayStates::find(std::string_view citizen_id) {
 
 void LifeReplay::reset(std::size_t citizens) {
   states_.reset(citizens);
-  timeline_.clear();
+  events_.clear();
+  scheduled_.clear();
   citizens_ = 0;
   last_citizen_ = nullptr;
 }
@@ -56,7 +57,7 @@ CitizenState& LifeReplay::add_citizen(const Scheme& scheme, std::string_view id,
     operations_.clear();
     scheme.scheduled_rules()[rule]->schedule(state, parameters, *clock, operations_);
     for (const ScheduledOperation& operation : operations_) {
-      timeline_.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal, &state, nullptr,
+      scheduled_.push_back({day_number(operation.date), static_cast<int>(operation.phase), rule, ordinal, &state, nullptr,
                            operation});
     }
   }
@@ -65,20 +66,31 @@ CitizenState& LifeReplay::add_citizen(const Scheme& scheme, std::string_view id,
 
 void LifeReplay::add_event(const Event& event) {
   if (last_citizen_ == nullptr) throw Error(ErrorCode::invalid_argument, "a replay's event comes before any citizen");
-  timeline_.push_back({day_number(event.date), event_phase, event.sequence, citizens_ - 1, last_citizen_, &event, {}});
+  events_.push_back({day_number(event.date), event_phase, event.sequence, citizens_ - 1, last_citizen_, &event, {}});
 }
 
 void LifeReplay::run(const Scheme& scheme, RuleContext& context) {
-  std::sort(timeline_.begin(), timeline_.end(), [](const Step& a, const Step& b) {
+  const auto before = [](const Step& a, const Step& b) {
     return std::tie(a.day, a.phase, a.order, a.citizen_ordinal) < std::tie(b.day, b.phase, b.order, b.citizen_ordinal);
-  });
-  for (const Step& step : timeline_) {
+  };
+  if (!std::is_sorted(events_.begin(), events_.end(), before)) std::sort(events_.begin(), events_.end(), before);
+  std::sort(scheduled_.begin(), scheduled_.end(), before);
+  const auto apply = [&](const Step& step) {
     if (step.event != nullptr) {
       const EventRule* rule = scheme.rule_for(step.event->kind);
       if (rule == nullptr) refuse(*step.event, "the scheme has no rule for this kind of event");
       rule->apply(*step.event, *step.citizen, context);
     } else {
       step.operation.rule->apply(step.operation, *step.citizen, context);
+    }
+  };
+  auto event = events_.begin();
+  auto operation = scheduled_.begin();
+  while (event != events_.end() || operation != scheduled_.end()) {
+    if (operation == scheduled_.end() || (event != events_.end() && before(*event, *operation))) {
+      apply(*event++);
+    } else {
+      apply(*operation++);
     }
   }
 }

@@ -70,7 +70,10 @@ class LifeReplay {
   static constexpr int event_phase = 1;  // between ScheduledOperation's start_of_day and end_of_day
 
   ReplayStates states_;
-  std::vector<Step> timeline_;
+  // Two runs merged in run(): events (usually added in date order already: then not sorted
+  // again) and scheduled operations (few). Same order as one sort of both by
+  // (day, phase, order, citizen_ordinal); an event and an operation never tie (phases differ).
+  std::vector<Step> events_, scheduled_;
   std::vector<ScheduledOperation> operations_;
   std::size_t citizens_ = 0;
   CitizenState* last_citizen_ = nullptr;
