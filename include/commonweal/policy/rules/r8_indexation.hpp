@@ -22,9 +22,10 @@ class Indexation final : public ScheduledRule {
     const Citizen& citizen = *state.citizen;
     Date last = clock;
     if (citizen.death_date && *citizen.death_date < last) last = *citizen.death_date;
-    for (TaxYear year = TaxYear::containing(citizen.birth_date, parameters.tax_year_start);
-         year.last_day() <= last; year = year.next()) {
-      out.push_back({year.last_day(), ScheduledOperation::Phase::end_of_day, this});
+    for (TaxYear year = TaxYear::containing(citizen.birth_date, parameters.tax_year_start);; year = year.next()) {
+      const Date year_end = year.last_day();
+      if (last < year_end) break;
+      out.push_back({year_end, ScheduledOperation::Phase::end_of_day, this});
     }
   }
 
