@@ -290,11 +290,21 @@ void digest_member(InputDigests& digests, std::string_view bank, std::string_vie
   digests.timebanks.field("member").field(bank).field(member).field(from).field(kind).field(limit);
 }
 std::string optional_hours_text(const std::optional<Decimal>& hours) { return hours ? hours->to_string() : std::string(); }
-void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) {
-  sha.field(std::to_string(sequence)).field(event.id).field(format_date(event.date)).field(event.citizen);
-  sha.field(to_string(event.kind)).field(event.code).field(event.amount.to_string()).field(event.counterparty);
-  sha.field(event.corrects).field(event.source);
+// An event's row as stored (date and amount as their texts), and its digest over those texts.
+struct EventRow {
+  std::int64_t sequence;
+  std::string id, date, citizen, kind, code, amount, counterparty, corrects, source;
+  static EventRow of(std::int64_t sequence, const Event& event) {
+    return {sequence,    event.id,     format_date(event.date), event.citizen, std::string(to_string(event.kind)),
+            event.code, event.amount.to_string(), event.counterparty, event.corrects, event.source};
+  }
+};
+void digest_event_row(Sha256& sha, const EventRow& row) {
+  sha.field(std::to_string(row.sequence)).field(row.id).field(row.date).field(row.citizen);
+  sha.field(row.kind).field(row.code).field(row.amount).field(row.counterparty);
+  sha.field(row.corrects).field(row.source);
 }
+void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) { digest_event_row(sha, EventRow::of(sequence, event)); }
 
 Scheme scheme_from(const SchemeText& scheme, const std::optional<SchemeText>& reform) {
   ParameterSet parameters = parse_parameter_text(scheme.yaml, scheme.name, "scheme");
@@ -671,7 +681,7 @@ struct LedgerStore::Impl {
   }
 
   // An operation's entries as rows, made on the engine's thread (the hash chain, each entry's
-  // `lines`, account ids) and inserted by whichever thread writes (EntryRows::insert).
+  // `lines`, account ids: Writer::make_rows) and inserted by whichever thread writes (Writer::insert).
   struct EntryRows {
     struct AccountRow {
       std::int64_t id;
@@ -754,7 +764,6 @@ struct LedgerStore::Impl {
       EntryRows rows;
       const std::int64_t rows_first_account_id = next_account_id;
       rows.entries.reserve(end - next_entry_index);
-      rows.postings.reserve((end - next_entry_index) * 4);
       std::vector<StoredLine> lines;
       for (std::size_t index = next_entry_index; index < end; ++index) {
         const Entry& entry = all[index];
@@ -1132,19 +1141,13 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
   bool any_new_event = false;
   engine.observe_events([&](std::span<const Event* const> new_events) {
     any_new_event = !new_events.empty();
-    struct EventRow {
-      std::int64_t sequence;
-      std::string id, date, citizen, kind, code, amount, counterparty, corrects, source;
-    };
     std::vector<const Event*> events(new_events.begin(), new_events.end());
     std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
     auto rows = std::make_shared<std::vector<EventRow>>();
     rows->reserve(events.size());
     for (const Event* event : events) {
-      rows->push_back({static_cast<std::int64_t>(event->sequence), event->id, format_date(event->date), event->citizen,
-                       std::string(to_string(event->kind)), event->code, event->amount.to_string(), event->counterparty,
-                       event->corrects, event->source});
-      digest_event(writer.inputs.events, rows->back().sequence, *event);
+      rows->push_back(EventRow::of(static_cast<std::int64_t>(event->sequence), *event));
+      digest_event_row(writer.inputs.events, rows->back());
     }
     background.push([&impl, &writer, rows] {
       sqlite::Statement insert = impl.db.prepare(

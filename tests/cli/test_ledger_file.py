@@ -431,3 +431,27 @@ def test_statement_formats_statements_and_explain(ledger, tmp_path):
     assert result.returncode == 2 and "C9" in result.stderr
     result = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "pdf")
     assert result.returncode == 1
+
+
+@pytest.mark.parametrize("table", ["entries", "postings", "events"])
+def test_a_failed_insert_on_the_writer_thread_rolls_the_whole_import_back(ledger, tmp_path, table):
+    # The import's rows are inserted by a second thread (docs/storage.md): a failure there must
+    # reach the user, and leave the file exactly as it was, the anchors included.
+    sql(ledger, f"CREATE TRIGGER refuse_{table} BEFORE INSERT ON {table} "
+                f"BEGIN SELECT RAISE(ABORT, 'the disk said no to {table}'); END")
+    before = snapshot(ledger)
+    rows = "".join(f"N{i},2024-0{1 + i % 9}-1{i % 10},C{1 + i % 2},tax,income_tax,{100 + i}.25,\n" for i in range(300))
+    write(tmp_path / "more.csv", "id,date,citizen,kind,code,amount,counterparty\n" + rows)
+    result = run("import", ledger, "--events", tmp_path / "more.csv")
+    assert result.returncode == 2, result
+    assert f"the disk said no to {table}" in result.stderr
+    assert snapshot(ledger) == before
+    # Once the cause is gone, the same import lands whole and verifies.
+    sql(ledger, f"DROP TRIGGER refuse_{table}")
+    run("import", ledger, "--events", tmp_path / "more.csv", check=0)
+    run("verify", ledger, check=0)
+    connection = sqlite3.connect(ledger)
+    try:
+        assert connection.execute("SELECT count(*) FROM events WHERE id LIKE 'N%'").fetchone() == (300,)
+    finally:
+        connection.close()
