@@ -54,9 +54,9 @@ def run_session(session, cwd, exit_status=0):
     return len(commands)
 
 
-def run(*args, check=None, cwd=None):
-    """Runs the tool; check=N asserts the exit status is N."""
-    result = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd)
+def run(*args, check=None, cwd=None, timeout=None):
+    """Runs the tool; check=N asserts the exit status is N; timeout=S fails a run that takes longer."""
+    result = subprocess.run([BIN, *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=timeout)
     if check is not None:
         assert result.returncode == check, (result.returncode, result.stdout, result.stderr)
     return result
