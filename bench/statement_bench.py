@@ -3,7 +3,7 @@
 Generates the seeded population of bench/engine_bench.py (100,000 citizens by
 default), runs bench/statement_bench.cpp: statements for 2024-25 with current
 knowledge as JSON and as HTML, and as JSON "as known at" an earlier moment,
-on every core; and the floor, reading the same entries and postings from the
+on every core; and the floor, reading the same entries (postings in their `lines`) from the
 SQLite file with nothing formatted. Prints statements per second and the
 floor's time.
 
@@ -38,7 +38,7 @@ def main():
     print(f"JSON statements: {json_rate:,.0f}/s ({float(f['json_seconds']):.2f} s; target 20,000/s)")
     print(f"HTML statements: {html_rate:,.0f}/s ({float(f['html_seconds']):.2f} s; target 5,000/s)")
     print(f"JSON statements as known at an earlier moment: {known_rate:,.0f}/s")
-    print(f"floor: reading the same {int(f['floor_rows']):,} posting rows from SQLite, nothing formatted: "
+    print(f"floor: reading the same {int(f['floor_rows']):,} entries, postings in their lines, from SQLite, nothing formatted: "
           f"{float(f['floor_seconds']):.2f} s = {n / float(f['floor_seconds']):,.0f} citizens/s; "
           f"JSON statements take {float(f['json_seconds']) / float(f['floor_seconds']):.2f}x the floor's time")
     met = json_rate >= 20_000 and html_rate >= 5_000

@@ -1,7 +1,7 @@
 // The SQLite store: importing events from CSV with the reference scheme,
 // beside the floor in the same run: raw SQLite prepared inserts, in one
 // transaction, of exactly the rows the import wrote (operation, citizens,
-// events, accounts, entries, postings) into the same schema, with no
+// events, accounts, entries, postings, pooled totals) into the same schema, with no
 // parsing, rules or hashing. Then balance query latency on the result.
 //
 // Usage: store_bench --scheme F --citizens F --events F --work DIR [--queries N] [--floor no]
@@ -80,10 +80,11 @@ int main(int argc, char** argv) {
   };
   const Table tables[] = {
       {"operations", "id, kind, recorded_at, clock, entry_count, entries_head, inputs_sha256, hash", 8},
-      {"accounts", "id, name, unit", 3},
+      {"accounts", "id, name, unit, pooled", 4},
       {"events", "sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source", 11},
       {"entries", "position, id, operation_id, effective_date, code, memo, reverses, hash, lines", 9},
       {"postings", "entry_position, line, account_id, amount_minor", 4},
+      {"pooled_totals", "account_id, effective_date, operation_id, amount_minor, posting_count", 5},
   };
   std::size_t rows_written = 0;
   double floor_seconds = 0, floor_cpu_seconds = 0;
@@ -111,7 +112,8 @@ int main(int argc, char** argv) {
       // Only the import's rows: operations after the two of the set-up (create, the citizens' import).
       std::string where;
       if (std::string(table.name) == "operations") where = " WHERE id > 2";
-      if (std::string(table.name) == "events" || std::string(table.name) == "entries") where = " WHERE operation_id > 2";
+      if (std::string(table.name) == "events" || std::string(table.name) == "entries" ||
+          std::string(table.name) == "pooled_totals") where = " WHERE operation_id > 2";
       sqlite3_stmt* raw = nullptr;
       sqlite3_prepare_v2(source.handle(), (std::string("SELECT ") + table.columns + " FROM " + table.name + where).c_str(), -1, &raw, nullptr);
       while (sqlite3_step(raw) == SQLITE_ROW) {

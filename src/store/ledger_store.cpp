@@ -23,6 +23,7 @@
 #include <unordered_map>
 
 #include "../core/sha256.hpp"
+#include "commonweal/policy/accounts.hpp"
 #include "commonweal/policy/parameter_file.hpp"
 #include "commonweal/statement/budget_statement.hpp"
 #include "commonweal/statement/statement.hpp"
@@ -159,6 +160,39 @@ UPDATE entries SET lines = coalesce((
   FROM (SELECT line, account_id, amount_minor FROM postings WHERE entry_position = entries.position ORDER BY line)), '');
 DROP INDEX migration_4_postings_by_entry;
 )sql",
+    // 5: the pooled accounts (the funds, the world, the totals memos: is_pooled_account) keep
+    // one row per (account, effective date, operation) in pooled_totals instead of a postings
+    // row per posting; every entry's postings stay whole in its `lines`, now JSON
+    // ([[ACCOUNT_ID, AMOUNT_MINOR], ...], line = index + 1), which the journal view reads.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN pooled INTEGER NOT NULL DEFAULT 0 CHECK (pooled IN (0, 1));
+UPDATE accounts SET pooled = commonweal_is_pooled_account(name);
+CREATE TABLE pooled_totals (
+  account_id     INTEGER NOT NULL REFERENCES accounts(id),
+  effective_date TEXT NOT NULL,
+  operation_id   INTEGER NOT NULL REFERENCES operations(id),
+  amount_minor   INTEGER NOT NULL,
+  posting_count  INTEGER NOT NULL,
+  PRIMARY KEY (account_id, effective_date, operation_id)
+) WITHOUT ROWID;
+INSERT INTO pooled_totals (account_id, effective_date, operation_id, amount_minor, posting_count)
+  SELECT p.account_id, e.effective_date, e.operation_id, sum(p.amount_minor), count(*)
+  FROM postings p JOIN entries e ON e.position = p.entry_position
+  WHERE p.account_id IN (SELECT id FROM accounts WHERE pooled = 1)
+  GROUP BY p.account_id, e.effective_date, e.operation_id;
+CREATE INDEX migration_5_postings_by_entry ON postings (entry_position);
+UPDATE entries SET lines = (
+  SELECT json_group_array(json_array(account_id, amount_minor))
+  FROM (SELECT account_id, amount_minor FROM postings WHERE entry_position = entries.position ORDER BY line));
+DROP INDEX migration_5_postings_by_entry;
+DELETE FROM postings WHERE account_id IN (SELECT id FROM accounts WHERE pooled = 1);
+DROP VIEW journal;
+CREATE VIEW journal AS
+  SELECT e.position, e.id, e.effective_date, o.recorded_at, e.code, e.memo, e.reverses, a.name AS account,
+         a.unit, l.value ->> 1 AS amount_minor
+  FROM entries e JOIN operations o ON o.id = e.operation_id
+       JOIN json_each(e.lines) l JOIN accounts a ON a.id = l.value ->> 0;
+)sql",
 };
 constexpr int latest_version = static_cast<int>(std::size(migrations));
 static_assert(latest_version == LedgerStore::schema_version);
@@ -189,44 +223,100 @@ Decimal from_minor(std::int64_t minor, const Unit& unit) {
 }
 
 
-// An entry's postings as its row's `lines` column keeps them: "LINE ACCOUNT_ID AMOUNT_MINOR"
-// for each, in line order, joined by commas ("1 17 12346,2 3 -12346").
+// Whether the file keeps an account's postings as daily totals (pooled_totals) rather than a
+// postings row each: the accounts every citizen's entries share, which would otherwise hold
+// about half of all postings (the funds, the world, the totals memos "memo:WHAT:CODE"). Every
+// account of a person or a body (citizen:*, memo:citizen:*, council:*, provider:*, org:*,
+// timebank:*) keeps its rows, so that one citizen's part of the file is found by its key.
+// Stored in accounts.pooled when the account is first written; verify checks the two agree.
+bool is_pooled_account(std::string_view name) {
+  const auto starts = [&](std::string_view prefix) { return name.substr(0, prefix.size()) == prefix; };
+  return starts("fund:") || name == accounts::world || (starts("memo:") && !starts("memo:citizen:"));
+}
+
+// The SQL function commonweal_is_pooled_account(name) that migration 5 calls.
+void register_sql_functions(sqlite::Database& db) {
+  const auto pooled = [](sqlite3_context* context, int, sqlite3_value** values) {
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(values[0]));
+    const std::string_view name(text == nullptr ? "" : text, static_cast<std::size_t>(sqlite3_value_bytes(values[0])));
+    sqlite3_result_int(context, is_pooled_account(name) ? 1 : 0);
+  };
+  if (sqlite3_create_function(db.handle(), "commonweal_is_pooled_account", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, nullptr,
+                              pooled, nullptr, nullptr) != SQLITE_OK) {
+    throw Error(ErrorCode::environment, std::string("SQLite refused a function: ") + sqlite3_errmsg(db.handle()));
+  }
+}
+
+// An entry's postings as its row's `lines` column keeps them: a JSON array of
+// [ACCOUNT_ID, AMOUNT_MINOR] in line order, with no spaces ("[[17,12346],[3,-12346]]"),
+// as SQLite's json_group_array(json_array(...)) writes it (migration 5).
 struct StoredLine {
-  std::int64_t line, account_id, amount_minor;
+  std::int64_t account_id, amount_minor;
   friend bool operator==(const StoredLine&, const StoredLine&) = default;
 };
 
+void append_lines_text(std::string& text, std::span<const StoredLine> lines) {
+  text += '[';
+  char digits[24];
+  for (const StoredLine& line : lines) {
+    if (text.size() > 1) text += ',';
+    text += '[';
+    text.append(digits, std::to_chars(digits, digits + sizeof digits, line.account_id).ptr);
+    text += ',';
+    text.append(digits, std::to_chars(digits, digits + sizeof digits, line.amount_minor).ptr);
+    text += ']';
+  }
+  text += ']';
+}
+
 std::string lines_text(std::span<const StoredLine> lines) {
   std::string text;
-  for (const StoredLine& line : lines) {
-    if (!text.empty()) text += ',';
-    text += fmt::format("{} {} {}", line.line, line.account_id, line.amount_minor);
-  }
+  append_lines_text(text, lines);
   return text;
 }
 
-// The lines of a `lines` column, in line order; Error(invalid_input) if it is not that shape.
+// The lines of a `lines` column, appended to `lines`; Error(invalid_input) if it is not exactly that shape.
+void parse_lines(std::string_view text, std::string_view entry_id, std::vector<StoredLine>& lines) {
+  const auto bad = [&] { return Error(ErrorCode::invalid_input, "entry " + std::string(entry_id) + " has a damaged lines column"); };
+  const char* at = text.data();
+  const char* const stop = text.data() + text.size();
+  const auto expect = [&](char c) {
+    if (at == stop || *at != c) throw bad();
+    ++at;
+  };
+  const auto number = [&] {
+    std::int64_t value = 0;
+    const auto [next, error] = std::from_chars(at, stop, value);
+    if (error != std::errc()) throw bad();
+    at = next;
+    return value;
+  };
+  expect('[');
+  if (at != stop && *at == ']') {
+    ++at;
+  } else {
+    for (;;) {
+      expect('[');
+      StoredLine line{};
+      line.account_id = number();
+      expect(',');
+      line.amount_minor = number();
+      expect(']');
+      lines.push_back(line);
+      if (at != stop && *at == ',') {
+        ++at;
+        continue;
+      }
+      expect(']');
+      break;
+    }
+  }
+  if (at != stop) throw bad();
+}
+
 std::vector<StoredLine> parse_lines(std::string_view text, std::string_view entry_id) {
   std::vector<StoredLine> lines;
-  const auto bad = [&] { return Error(ErrorCode::invalid_input, "entry " + std::string(entry_id) + " has a damaged lines column"); };
-  while (!text.empty()) {
-    const std::size_t end = std::min(text.find(','), text.size());
-    std::int64_t parts[3];
-    const char* at = text.data();
-    const char* const stop = text.data() + end;
-    for (int k = 0; k < 3; ++k) {
-      const auto [next, error] = std::from_chars(at, stop, parts[k]);
-      if (error != std::errc() || (k < 2 && (next == stop || *next != ' '))) throw bad();
-      at = k < 2 ? next + 1 : next;
-    }
-    if (at != stop) throw bad();
-    lines.push_back({parts[0], parts[1], parts[2]});
-    text.remove_prefix(std::min(end + 1, text.size()));
-  }
-  std::sort(lines.begin(), lines.end(), [](const StoredLine& a, const StoredLine& b) { return a.line < b.line; });
-  for (std::size_t i = 0; i < lines.size(); ++i) {
-    if (lines[i].line != static_cast<std::int64_t>(i + 1)) throw bad();
-  }
+  parse_lines(text, entry_id, lines);
   return lines;
 }
 
@@ -332,6 +422,11 @@ struct LedgerStore::Impl {
   std::optional<Engine> engine;
   std::int64_t loaded_data_version = -1;
   std::unordered_map<std::string, std::int64_t> account_ids;
+  std::vector<bool> account_pooled;  // by account id: accounts.pooled (is_pooled_account)
+  bool pooled(std::int64_t account_id) const {
+    return account_id >= 0 && static_cast<std::size_t>(account_id) < account_pooled.size() &&
+           account_pooled[static_cast<std::size_t>(account_id)];
+  }
 
   std::int64_t data_version() { return db.single_integer("PRAGMA data_version"); }
 
@@ -341,6 +436,7 @@ struct LedgerStore::Impl {
     db.execute("PRAGMA foreign_keys = ON");
     db.execute("PRAGMA cache_size = -1048576");  // up to 1 GiB of pages, used only as a large import needs it
     db.execute("PRAGMA temp_store = MEMORY");
+    register_sql_functions(db);
   }
 
   void migrate() {
@@ -389,8 +485,16 @@ struct LedgerStore::Impl {
 
   void load_accounts() {
     account_ids.clear();
-    sqlite::Statement row = db.prepare("SELECT id, name FROM accounts");
-    while (row.next()) account_ids.emplace(std::string(row.text(1)), row.integer(0));
+    account_pooled.clear();
+    sqlite::Statement row = db.prepare("SELECT id, name, pooled FROM accounts");
+    while (row.next()) {
+      const std::int64_t id = row.integer(0);
+      account_ids.emplace(std::string(row.text(1)), id);
+      if (id >= 0 && id < 100'000'000) {
+        if (account_pooled.size() <= static_cast<std::size_t>(id)) account_pooled.resize(static_cast<std::size_t>(id) + 1);
+        account_pooled[static_cast<std::size_t>(id)] = row.integer(2) != 0;
+      }
+    }
   }
 
   struct Loaded {
@@ -517,8 +621,11 @@ struct LedgerStore::Impl {
     record.entries.reserve(static_cast<std::size_t>(entry_count));
     loaded.entry_operation.reserve(static_cast<std::size_t>(entry_count));
     {
-      sqlite::Statement entries = db.prepare(std::string(entry_columns) + "ORDER BY position");
+      // Each entry whole from its own row: its postings are its `lines` (the postings and
+      // pooled_totals tables hold them again, by account, for balances; verify compares).
+      sqlite::Statement entries = db.prepare(std::string(entry_columns_with_lines) + "ORDER BY position");
       std::int64_t expected_position = 1;
+      std::vector<StoredLine> lines;
       while (entries.next()) {
         const std::int64_t position = entries.integer(0);
         if (position != expected_position) {
@@ -526,37 +633,20 @@ struct LedgerStore::Impl {
                                                     std::to_string(expected_position - 1) + " to " + std::to_string(position));
         }
         ++expected_position;
-        record.entries.push_back(entry_of_row(entries, frame));
+        Entry entry = entry_of_row(entries, frame);
         loaded.entry_operation.push_back(entries.integer(2));
-      }
-    }
-    {
-      // Postings are kept by account (for balance queries); each goes back to its entry, at its line.
-      sqlite::Statement postings = db.prepare("SELECT account_id, entry_position, line, amount_minor FROM postings");
-      std::vector<std::vector<std::optional<Posting>>> lines(record.entries.size());
-      while (postings.next()) {
-        const std::int64_t position = postings.integer(1), line = postings.integer(2);
-        if (position < 1 || position > static_cast<std::int64_t>(lines.size()) || line < 1 || line > 1000) {
-          throw Error(ErrorCode::invalid_input, "a posting names entry " + std::to_string(position) + ", line " +
-                                                    std::to_string(line) + ", which does not exist");
-        }
-        const auto account = accounts.find(postings.integer(0));
-        if (account == accounts.end()) {
-          throw Error(ErrorCode::invalid_input, "a posting of entry " + std::to_string(position) + " names a missing account");
-        }
-        auto& slots = lines[static_cast<std::size_t>(position - 1)];
-        if (slots.size() < static_cast<std::size_t>(line)) slots.resize(static_cast<std::size_t>(line));
-        const Unit& unit = account->second.second;
-        slots[static_cast<std::size_t>(line - 1)] = Posting{account->second.first, Amount(from_minor(postings.integer(3), unit), unit)};
-      }
-      for (std::size_t index = 0; index < lines.size(); ++index) {
-        for (std::size_t line = 0; line < lines[index].size(); ++line) {
-          if (!lines[index][line]) {
-            throw Error(ErrorCode::invalid_input, "entry " + record.entries[index].id + " has lost its posting line " +
-                                                      std::to_string(line + 1));
+        lines.clear();
+        parse_lines(entries.text(7), entry.id, lines);
+        entry.postings.reserve(lines.size());
+        for (const StoredLine& line : lines) {
+          const auto account = accounts.find(line.account_id);
+          if (account == accounts.end()) {
+            throw Error(ErrorCode::invalid_input, "a posting of entry " + std::to_string(position) + " names a missing account");
           }
-          record.entries[index].postings.push_back(std::move(*lines[index][line]));
+          const Unit& unit = account->second.second;
+          entry.postings.push_back(Posting{account->second.first, Amount(from_minor(line.amount_minor, unit), unit)});
         }
+        record.entries.push_back(std::move(entry));
       }
     }
     return loaded;
@@ -686,6 +776,7 @@ struct LedgerStore::Impl {
     struct AccountRow {
       std::int64_t id;
       std::string name, unit;
+      bool pooled;
     };
     struct Row {
       std::int64_t position;
@@ -713,6 +804,23 @@ struct LedgerStore::Impl {
     std::size_t next_entry_index = 0;  // the journal's first entry not made into rows yet
     std::int64_t next_account_id = 1;
     std::vector<EntryRows::PostingRow> later_postings;  // see make_rows
+    // The operation's postings on pooled accounts, summed by (account, effective day): inserted
+    // into pooled_totals at the end (insert_set_aside), each total once.
+    struct PooledKey {
+      std::int64_t account_id;
+      int day;
+      bool operator==(const PooledKey&) const = default;
+    };
+    struct PooledKeyHash {
+      std::size_t operator()(const PooledKey& key) const {
+        return std::hash<std::uint64_t>()(static_cast<std::uint64_t>(key.account_id) * 0x9E3779B97F4A7C15ULL ^
+                                           static_cast<std::uint32_t>(key.day));
+      }
+    };
+    struct PooledTotal {
+      std::int64_t amount_minor = 0, posting_count = 0;
+    };
+    std::unordered_map<PooledKey, PooledTotal, PooledKeyHash> pooled_totals;
     Sha256 sha;
 
     Writer(Impl& store, const std::string& kind, const Moment& recorded_at, const std::optional<Date>& clock)
@@ -732,7 +840,7 @@ struct LedgerStore::Impl {
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
       insert_posting = impl.db.prepare(
           "INSERT INTO postings (entry_position, line, account_id, amount_minor) VALUES (?1, ?2, ?3, ?4)");
-      insert_account = impl.db.prepare("INSERT INTO accounts (id, name, unit) VALUES (?1, ?2, ?3)");
+      insert_account = impl.db.prepare("INSERT INTO accounts (id, name, unit, pooled) VALUES (?1, ?2, ?3, ?4)");
       next_account_id = impl.db.single_integer("SELECT coalesce(max(id), 0) + 1 FROM accounts");
     }
 
@@ -754,8 +862,11 @@ struct LedgerStore::Impl {
       const auto found = impl.account_ids.find(name);
       if (found != impl.account_ids.end()) return found->second;
       const std::int64_t id = next_account_id++;
-      rows.accounts.push_back({id, name, std::string(unit.code())});
+      const bool pooled = is_pooled_account(name);
+      rows.accounts.push_back({id, name, std::string(unit.code()), pooled});
       impl.account_ids.emplace(name, id);  // an operation that fails resets the engine, and with it these
+      if (impl.account_pooled.size() <= static_cast<std::size_t>(id)) impl.account_pooled.resize(static_cast<std::size_t>(id) + 1);
+      impl.account_pooled[static_cast<std::size_t>(id)] = pooled;
       return id;
     }
 
@@ -770,10 +881,20 @@ struct LedgerStore::Impl {
         const auto position = static_cast<std::int64_t>(index + 1);
         previous_entry_hash = entry_digest(sha, previous_entry_hash, position, entry, op.recorded_at);
         lines.clear();
+        const int day = day_number(entry.effective_date);
         for (const Posting& posting : entry.postings) {
-          lines.push_back({static_cast<std::int64_t>(lines.size() + 1), account_id(posting.account, posting.amount.unit(), rows),
-                           to_minor(posting.amount)});
-          const EntryRows::PostingRow row{lines.back().account_id, position, lines.back().line, lines.back().amount_minor};
+          const StoredLine line{account_id(posting.account, posting.amount.unit(), rows), to_minor(posting.amount)};
+          lines.push_back(line);
+          if (impl.pooled(line.account_id)) {
+            PooledTotal& total = pooled_totals[PooledKey{line.account_id, day}];
+            if (__builtin_add_overflow(total.amount_minor, line.amount_minor, &total.amount_minor)) {
+              throw Error(ErrorCode::overflow, "the total of " + posting.account + " on " + format_date(entry.effective_date) +
+                                                   " does not fit the ledger file's 64-bit minor units");
+            }
+            ++total.posting_count;
+            continue;
+          }
+          const EntryRows::PostingRow row{line.account_id, position, static_cast<std::int64_t>(lines.size()), line.amount_minor};
           // An account new in these rows lies past every posting the file holds: inserted now, it is
           // appended. Postings of older accounts would land in the middle of the postings' order:
           // they wait for later_postings, inserted in one sorted run at the end.
@@ -791,7 +912,7 @@ struct LedgerStore::Impl {
     // Inserts rows made by make_rows (on any one thread at a time: the writer's or the engine's).
     void insert(const EntryRows& rows) {
       for (const EntryRows::AccountRow& account : rows.accounts) {
-        insert_account.bind(1, account.id).bind(2, account.name).bind(3, account.unit).run();
+        insert_account.bind(1, account.id).bind(2, account.name).bind(3, account.unit).bind(4, account.pooled ? 1 : 0).run();
       }
       for (const EntryRows::Row& row : rows.entries) {
         insert_entry.bind(1, row.position).bind(2, row.id).bind(3, op.id).bind(4, row.effective_date).bind(5, row.code);
@@ -804,20 +925,34 @@ struct LedgerStore::Impl {
       }
     }
 
-    // The postings make_rows set aside, sorted (by account, the table's order) and inserted.
-    void insert_later_postings() {
+    // What make_rows set aside, inserted: the postings of older accounts and the pooled
+    // accounts' totals, each sorted in its table's order (by account) so that it is appended.
+    void insert_set_aside() {
       std::sort(later_postings.begin(), later_postings.end());
       EntryRows rows;
       rows.postings = std::move(later_postings);
       later_postings = {};
       insert(rows);
+      std::vector<std::pair<PooledKey, PooledTotal>> totals(pooled_totals.begin(), pooled_totals.end());
+      pooled_totals = {};
+      std::sort(totals.begin(), totals.end(), [](const auto& a, const auto& b) {
+        return std::pair(a.first.account_id, a.first.day) < std::pair(b.first.account_id, b.first.day);
+      });
+      sqlite::Statement insert_total = impl.db.prepare(
+          "INSERT INTO pooled_totals (account_id, effective_date, operation_id, amount_minor, posting_count) "
+          "VALUES (?1, ?2, ?3, ?4, ?5)");
+      for (const auto& [key, total] : totals) {
+        const std::string date = format_date(date_from_day_number(key.day));  // bound, not copied: it must outlive run()
+        insert_total.bind(1, key.account_id).bind(2, date).bind(3, op.id);
+        insert_total.bind(4, total.amount_minor).bind(5, total.posting_count).run();
+      }
     }
 
     // Every entry of the journal from `first` on, written here and now (advances, scheme changes).
     void write_entries(std::span<const Entry> all, std::size_t first) {
       start_entries_at(first);
       insert(make_rows(all, all.size()));
-      insert_later_postings();
+      insert_set_aside();
       end_entries(all.size());
     }
     void end_entries(std::size_t entry_count) {
@@ -1183,7 +1318,7 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
   stop_observing.now();
   try {
     if (writer.next_entry_index < engine.journal().entry_count()) hand_over_entries_to(engine.journal().entry_count());
-    background.push([&writer] { writer.insert_later_postings(); });
+    background.push([&writer] { writer.insert_set_aside(); });
     background.finish();
 
     std::vector<std::pair<std::string, Citizen>> changed_citizens;
@@ -1334,11 +1469,12 @@ std::string LedgerStore::chain_head() {
 Decimal LedgerStore::balance(const std::string& account, std::optional<Date> as_of, std::optional<Moment> as_known_at) {
   Impl& impl = *impl_;
   sqlite::Transaction snapshot(impl.db, false);
-  sqlite::Statement found = impl.db.prepare("SELECT id, unit FROM accounts WHERE name = ?1");
+  sqlite::Statement found = impl.db.prepare("SELECT id, unit, pooled FROM accounts WHERE name = ?1");
   found.bind(1, account);
   if (!found.next()) throw Error(ErrorCode::not_found, "no account named " + account);
   const std::int64_t account_id = found.integer(0);
   const Unit unit = Unit::parse(found.text(1));
+  const bool pooled = found.integer(2) != 0;
   found.reset();
   std::int64_t last_operation = INT64_MAX;
   if (as_known_at) {
@@ -1350,9 +1486,11 @@ Decimal LedgerStore::balance(const std::string& account, std::optional<Date> as_
     known.reset();
   }
   const std::string through = as_of ? format_date(*as_of) : std::string("9999-12-31");
+  // A pooled account's postings are summed by day and operation already (pooled_totals).
   sqlite::Statement postings = impl.db.prepare(
-      "SELECT p.amount_minor FROM postings p JOIN entries e ON e.position = p.entry_position "
-      "WHERE p.account_id = ?1 AND e.effective_date <= ?2 AND e.operation_id <= ?3");
+      pooled ? "SELECT amount_minor FROM pooled_totals WHERE account_id = ?1 AND effective_date <= ?2 AND operation_id <= ?3"
+             : "SELECT p.amount_minor FROM postings p JOIN entries e ON e.position = p.entry_position "
+               "WHERE p.account_id = ?1 AND e.effective_date <= ?2 AND e.operation_id <= ?3");
   postings.bind(1, account_id).bind(2, through).bind(3, last_operation);
   Decimal::coefficient_type sum = 0;
   while (postings.next()) {
@@ -1391,22 +1529,40 @@ std::unordered_map<std::int64_t, std::uint32_t> read_table_accounts(sqlite::Data
   return index;
 }
 
+// The wanted accounts' postings, in journal order. From the postings table when none of the
+// accounts is pooled (a citizen's, a provider's: their rows are found by their key); else from
+// every entry's `lines`, the only place a pooled account's single postings are kept.
 std::vector<PostingRow> read_table_postings(sqlite::Database& db, bool every_account,
                                             const std::unordered_map<std::int64_t, std::uint32_t>& accounts) {
   std::vector<PostingRow> rows;
-  if (every_account) {
-    rows.reserve(static_cast<std::size_t>(db.single_integer("SELECT count(*) FROM postings")));
-    sqlite::Statement row = db.prepare("SELECT entry_position, line, account_id, amount_minor FROM postings");
+  bool any_pooled = every_account;
+  {
+    sqlite::Statement pooled = db.prepare("SELECT id FROM accounts WHERE pooled = 1");
+    while (pooled.next() && !any_pooled) any_pooled = accounts.count(pooled.integer(0)) != 0;
+  }
+  if (any_pooled) {
+    if (every_account) rows.reserve(static_cast<std::size_t>(db.single_integer("SELECT count(*) FROM entries")) * 4);
+    sqlite::Statement row = db.prepare("SELECT position, id, lines FROM entries ORDER BY position");
+    std::vector<StoredLine> lines;
     while (row.next()) {
-      rows.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), accounts.at(row.integer(2)), row.integer(3)});
+      lines.clear();
+      parse_lines(row.text(2), row.text(1), lines);
+      for (std::size_t line = 0; line < lines.size(); ++line) {
+        const auto account = accounts.find(lines[line].account_id);
+        if (account == accounts.end()) {
+          if (every_account) throw Error(ErrorCode::invalid_input, "a posting of entry " + std::to_string(row.integer(0)) + " names a missing account");
+          continue;
+        }
+        rows.push_back({row.integer(0), static_cast<std::int32_t>(line + 1), account->second, lines[line].amount_minor});
+      }
     }
-  } else {
-    sqlite::Statement row = db.prepare("SELECT entry_position, line, amount_minor FROM postings WHERE account_id = ?1");
-    for (const auto& [id, index] : accounts) {
-      row.bind(1, id);
-      while (row.next()) rows.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), index, row.integer(2)});
-      row.reset();
-    }
+    return rows;
+  }
+  sqlite::Statement row = db.prepare("SELECT entry_position, line, amount_minor FROM postings WHERE account_id = ?1");
+  for (const auto& [id, index] : accounts) {
+    row.bind(1, id);
+    while (row.next()) rows.push_back({row.integer(0), static_cast<std::int32_t>(row.integer(1)), index, row.integer(2)});
+    row.reset();
   }
   std::sort(rows.begin(), rows.end(), [](const PostingRow& a, const PostingRow& b) {
     return a.position != b.position ? a.position < b.position : a.line < b.line;
@@ -1530,12 +1686,10 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
   {
     std::unordered_map<std::int64_t, std::string> recorded;
     for (const OperationRow& op : operations) recorded.emplace(op.id, op.recorded_at);
-    sqlite::Statement hashes = impl.db.prepare("SELECT hash, lines FROM entries ORDER BY position");
-    impl.load_accounts();
+    sqlite::Statement hashes = impl.db.prepare("SELECT hash FROM entries ORDER BY position");
     Sha256 sha;
     Digest previous{};
-    std::size_t reported = 0, lines_reported = 0;
-    std::vector<StoredLine> from_postings;
+    std::size_t reported = 0;
     for (std::size_t index = 0; index < loaded->record.entries.size(); ++index) {
       const Entry& entry = loaded->record.entries[index];
       const auto op = recorded.find(loaded->entry_operation[index]);
@@ -1550,27 +1704,101 @@ VerifyReport LedgerStore::verify(const std::optional<std::string>& anchor) {
                              "inserted or deleted");
         }
       }
-      // The row's copy of its postings (what one citizen's statements read) must be the postings table's.
-      from_postings.clear();
-      for (const Posting& posting : entry.postings) {
-        const auto id = impl.account_ids.find(posting.account);
-        from_postings.push_back({static_cast<std::int64_t>(from_postings.size() + 1),
-                                 id == impl.account_ids.end() ? -1 : id->second, to_minor(posting.amount)});
-      }
-      bool lines_agree = false;
-      try {
-        lines_agree = parse_lines(hashes.text(1), entry.id) == from_postings;
-      } catch (const Error&) {
-      }
-      if (!lines_agree && lines_reported++ < 10) {
-        problems.push_back("entry " + std::to_string(index + 1) + " (" + entry.id +
-                           ") keeps other postings in its lines column than in the postings table");
-      }
       previous = expected;
       head_after.push_back(to_hex(expected));
       ++report.entries_checked;
     }
     hashes.reset();
+  }
+  // 1b. The postings again by account (what balances and one citizen's statements read): a
+  // postings row for each posting of an account that is not pooled, and the pooled accounts'
+  // totals by day and operation, as the entries' `lines` (hashed above) give them.
+  {
+    impl.load_accounts();
+    std::unordered_map<std::int64_t, std::string> account_name;
+    sqlite::Statement account_rows = impl.db.prepare("SELECT id, name, pooled FROM accounts ORDER BY id");
+    while (account_rows.next()) {
+      const std::string name(account_rows.text(1));
+      const bool marked = account_rows.integer(2) != 0;
+      if (marked != is_pooled_account(name)) {
+        problems.push_back("account " + name + " is marked " + (marked ? "pooled" : "not pooled") +
+                           ", which it is not: its balance would be read from the wrong table");
+      }
+      account_name.emplace(account_rows.integer(0), name);
+    }
+    using Row = std::tuple<std::int64_t, std::int64_t, std::int64_t, std::int64_t>;  // position, line, account, minor
+    using TotalKey = std::tuple<std::int64_t, std::string, std::int64_t>;               // account, date, operation
+    std::vector<Row> expected, stored;
+    std::map<TotalKey, std::pair<std::int64_t, std::int64_t>> expected_totals;            // minor, postings
+    std::set<TotalKey> overflowing;
+    for (std::size_t index = 0; index < loaded->record.entries.size(); ++index) {
+      const Entry& entry = loaded->record.entries[index];
+      const auto position = static_cast<std::int64_t>(index + 1);
+      for (std::size_t line = 0; line < entry.postings.size(); ++line) {
+        const Posting& posting = entry.postings[line];
+        const auto id = impl.account_ids.find(posting.account);
+        const std::int64_t account = id == impl.account_ids.end() ? -1 : id->second, minor = to_minor(posting.amount);
+        if (!impl.pooled(account)) {
+          expected.emplace_back(position, static_cast<std::int64_t>(line + 1), account, minor);
+          continue;
+        }
+        const TotalKey key{account, format_date(entry.effective_date), loaded->entry_operation[index]};
+        auto& [sum, count] = expected_totals[key];
+        if (__builtin_add_overflow(sum, minor, &sum)) overflowing.insert(key);
+        ++count;
+      }
+    }
+    sqlite::Statement posting_rows = impl.db.prepare("SELECT entry_position, line, account_id, amount_minor FROM postings");
+    while (posting_rows.next()) {
+      stored.emplace_back(posting_rows.integer(0), posting_rows.integer(1), posting_rows.integer(2), posting_rows.integer(3));
+    }
+    std::sort(stored.begin(), stored.end());
+    std::size_t reported = 0;
+    for (std::size_t e = 0, s = 0; (e < expected.size() || s < stored.size()) && reported < 10;) {
+      // The rows of the next entry either side names, compared whole.
+      const std::int64_t position = std::min(e < expected.size() ? std::get<0>(expected[e]) : INT64_MAX,
+                                             s < stored.size() ? std::get<0>(stored[s]) : INT64_MAX);
+      const std::size_t e_begin = e, s_begin = s;
+      while (e < expected.size() && std::get<0>(expected[e]) == position) ++e;
+      while (s < stored.size() && std::get<0>(stored[s]) == position) ++s;
+      if (std::equal(expected.begin() + e_begin, expected.begin() + e, stored.begin() + s_begin, stored.begin() + s)) continue;
+      ++reported;
+      if (position < 1 || position > static_cast<std::int64_t>(loaded->record.entries.size())) {
+        problems.push_back("the postings table holds a row of entry " + std::to_string(position) + ", which does not exist");
+      } else {
+        problems.push_back("entry " + std::to_string(position) + " (" + loaded->record.entries[position - 1].id +
+                           ") keeps other postings in its lines column than in the postings table");
+      }
+    }
+    const auto total_text = [](std::int64_t minor, std::int64_t count) {
+      return std::to_string(minor) + " minor units in " + std::to_string(count) + " postings";
+    };
+    sqlite::Statement total_rows = impl.db.prepare(
+        "SELECT account_id, effective_date, operation_id, amount_minor, posting_count FROM pooled_totals");
+    reported = 0;
+    const auto report_total = [&](const TotalKey& key, const std::string& stored_text, const std::string& lines_text) {
+      if (reported++ >= 10) return;
+      const auto name = account_name.find(std::get<0>(key));
+      problems.push_back("the pooled total of " + (name == account_name.end() ? "a missing account" : name->second) +
+                         " on " + std::get<1>(key) + " in operation " + std::to_string(std::get<2>(key)) + " is " +
+                         stored_text + ", but the entries' lines give " + lines_text);
+    };
+    while (total_rows.next()) {
+      const TotalKey key{total_rows.integer(0), std::string(total_rows.text(1)), total_rows.integer(2)};
+      const std::int64_t minor = total_rows.integer(3), count = total_rows.integer(4);
+      const auto found = expected_totals.find(key);
+      if (found == expected_totals.end()) {
+        report_total(key, total_text(minor, count), "none");
+        continue;
+      }
+      if (overflowing.count(key) != 0) {
+        report_total(key, total_text(minor, count), "more than 64-bit minor units hold");
+      } else if (found->second != std::pair(minor, count)) {
+        report_total(key, total_text(minor, count), total_text(found->second.first, found->second.second));
+      }
+      expected_totals.erase(found);
+    }
+    for (const auto& [key, total] : expected_totals) report_total(key, "missing", total_text(total.first, total.second));
   }
   // 2. Each operation's inputs and its own chain.
   std::map<std::int64_t, InputDigests> inputs;

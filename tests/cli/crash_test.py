@@ -20,7 +20,7 @@ def balances(db):
     connection = sqlite3.connect(db)
     try:
         return dict(connection.execute(
-            "SELECT a.name, sum(p.amount_minor) FROM postings p JOIN accounts a ON a.id = p.account_id GROUP BY a.name"))
+            "SELECT account, sum(amount_minor) FROM journal GROUP BY account"))
     finally:
         connection.close()
 

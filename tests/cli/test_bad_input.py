@@ -217,7 +217,7 @@ def test_a_newer_ledger_is_refused(ledger):
     connection.close()
     result = run("balance", ledger, "fund:social")
     assert result.returncode == 4
-    assert "has schema version 99, newer than this commonweal (4)" in result.stderr
+    assert "has schema version 99, newer than this commonweal (5)" in result.stderr
 
 
 def test_unknown_account_and_bad_dates(ledger):

@@ -30,13 +30,16 @@ def advanced(ledger):
 
 
 # Each tampering, done with the sqlite3 tool as an intruder would, and what verify must say.
+# Each entry's postings are hashed in its `lines`; the postings table (the accounts of people and
+# bodies) and pooled_totals (the funds, the world, the totals memos) hold them again by account.
+LINES_DIFFER = "keeps other postings in its lines column than in the postings table"
 TAMPERINGS = [
     ("change a posting's amount",
      "UPDATE postings SET amount_minor = amount_minor + 1 WHERE entry_position = 1 AND line = 1",
-     "does not match its chained hash"),
+     LINES_DIFFER),
     ("change both postings of an entry so it still balances",
      "UPDATE postings SET amount_minor = amount_minor * 2 WHERE entry_position = 1",
-     "does not match its chained hash"),
+     LINES_DIFFER),
     ("change an entry's date", "UPDATE entries SET effective_date = '2024-01-01' WHERE position = 2",
      "does not match its chained hash"),
     ("delete an entry in the middle",
@@ -47,8 +50,8 @@ TAMPERINGS = [
      "(SELECT max(id) FROM operations)); DELETE FROM entries WHERE operation_id = (SELECT max(id) FROM operations); "
      "DELETE FROM operations WHERE id = (SELECT max(id) FROM operations)",
      "is no longer reached"),
-    ("insert an entry", "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash) "
-     "SELECT max(position) + 1, 'FAKE', 2, '2024-05-31', 'R1:income_tax', '', '', x'00' FROM entries",
+    ("insert an entry", "INSERT INTO entries (position, id, operation_id, effective_date, code, memo, reverses, hash, lines) "
+     "SELECT max(position) + 1, 'FAKE', 2, '2024-05-31', 'R1:income_tax', '', '', x'00', '[]' FROM entries",
      "does not match its chained hash"),
     ("change an event's amount", "UPDATE events SET amount = '1.00' WHERE id = 'E1'",
      "were changed since"),
@@ -60,12 +63,26 @@ TAMPERINGS = [
      "does not match its SHA-256"),
     ("move a posting to another account",
      "UPDATE postings SET account_id = (SELECT max(id) FROM accounts) WHERE entry_position = 1 AND line = 1",
-     "does not match its chained hash"),
+     LINES_DIFFER),
+    ("add a postings row for a pooled account",
+     "INSERT INTO postings (account_id, entry_position, line, amount_minor) "
+     "SELECT id, 1, 9, 100 FROM accounts WHERE name = 'fund:social'",
+     LINES_DIFFER),
     ("change an entry's own copy of its postings (what one citizen's statement reads)",
-     "UPDATE entries SET lines = replace(lines, ' -', ' -1') WHERE position = 1",
-     "keeps other postings in its lines column than in the postings table"),
+     "UPDATE entries SET lines = replace(lines, ',-', ',-1') WHERE position = 1",
+     "does not match its chained hash"),
     ("spoil an entry's own copy of its postings", "UPDATE entries SET lines = 'x' WHERE position = 1",
-     "keeps other postings in its lines column than in the postings table"),
+     "entry C1/E1/R1 has a damaged lines column"),
+    ("change a pooled account's total (what its balance reads)",
+     "UPDATE pooled_totals SET amount_minor = amount_minor + 1 "
+     "WHERE account_id = (SELECT id FROM accounts WHERE name = 'fund:social')",
+     "the pooled total of fund:social on "),
+    ("delete a pooled account's totals",
+     "DELETE FROM pooled_totals WHERE account_id = (SELECT id FROM accounts WHERE name = 'fund:social')",
+     "is missing, but the entries' lines give"),
+    ("mark a pooled account as not pooled (its balance read from the postings table)",
+     "UPDATE accounts SET pooled = 0 WHERE name = 'fund:social'",
+     "account fund:social is marked not pooled, which it is not"),
 ]
 
 
@@ -342,40 +359,59 @@ def lines_columns(db):
 NEW_IN_3 = ("timebanks", "timebank_members")
 UNDO_3 = "DROP TABLE timebanks; DROP TABLE timebank_members;"
 UNDO_4 = "ALTER TABLE entries DROP COLUMN lines;"
+# Version 4 kept every posting in `postings` and `lines` as "LINE ACCOUNT_ID AMOUNT_MINOR,...".
+UNDO_5 = (
+    "INSERT INTO postings (account_id, entry_position, line, amount_minor) "
+    "SELECT l.value ->> 0, e.position, l.key + 1, l.value ->> 1 FROM entries e, json_each(e.lines) l "
+    "WHERE (l.value ->> 0) IN (SELECT id FROM accounts WHERE pooled = 1); "
+    "UPDATE entries SET lines = coalesce((SELECT group_concat((l.key + 1) || ' ' || (l.value ->> 0) || ' ' || "
+    "(l.value ->> 1), ',') FROM json_each(entries.lines) l), ''); "
+    "DROP TABLE pooled_totals; DROP VIEW journal; ALTER TABLE accounts DROP COLUMN pooled; "
+    "CREATE VIEW journal AS SELECT e.position, e.id, e.effective_date, o.recorded_at, e.code, e.memo, e.reverses, "
+    "a.name AS account, a.unit, p.amount_minor FROM entries e JOIN operations o ON o.id = e.operation_id "
+    "JOIN postings p ON p.entry_position = e.position JOIN accounts a ON a.id = p.account_id;")
+
+
+def journal_view(db):
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return sorted(connection.execute("SELECT * FROM journal"))
+    finally:
+        connection.close()
 
 
 @pytest.mark.parametrize("version, undo", [
-    (1, f"DROP TABLE refusals; {UNDO_3} {UNDO_4}"),
-    (2, f"{UNDO_3} {UNDO_4}"),
-    (3, UNDO_4),
+    (1, f"{UNDO_5} DROP TABLE refusals; {UNDO_3} {UNDO_4}"),
+    (2, f"{UNDO_5} {UNDO_3} {UNDO_4}"),
+    (3, f"{UNDO_5} {UNDO_4}"),
+    (4, UNDO_5),
 ])
 def test_an_older_ledger_is_migrated_forward(ledger, tmp_path, version, undo):
     advanced(ledger)
-    written = lines_columns(ledger)  # as this version writes them on import
-    assert written[0].startswith("1 ") and "," in written[0]
+    written = snapshot(ledger)  # as this version writes the file on import and advance
+    view = journal_view(ledger)
+    assert written["user_version"] == (5,)
+    lines = lines_columns(ledger)[0]
+    assert lines.startswith("[[") and "],[" in lines
+    assert written["pooled_totals"] and len(view) > len(written["postings"])  # the funds' postings are totals
     subprocess.run(["sqlite3", str(ledger), f"{undo} PRAGMA user_version = {version};"], check=True)
-    added = ("user_version", "refusals", "entries", *NEW_IN_3)
-    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
+    if version == 4:
+        old = snapshot(ledger)
+        assert len(old["postings"]) == len(view) and lines_columns(ledger)[0].startswith("1 ")
+        assert journal_view(ledger) == view  # the undo gave back version 4's layout of the same journal
     statement = run("statement", ledger, "--citizen", "C1", "--tax-year", "2024-25", "--format", "json", check=0).stdout
-    after = snapshot(ledger)
-    assert after["user_version"] == (4,)
-    assert after["refusals"] == []
-    assert all(after[table] == [] for table in NEW_IN_3)
-    assert lines_columns(ledger) == written  # the migration fills each entry's lines from its postings
-    assert {k: v for k, v in after.items() if k not in added} == before
+    # Migrated forward, the file is exactly what this version writes: every table, every row.
+    assert snapshot(ledger) == written
+    assert journal_view(ledger) == view
     run("verify", ledger, check=0)
     assert json.loads(statement)["taxes_paid"]["income_tax"] == "1234.55"
 
 
 def test_a_version_2_ledger_is_migrated_forward_and_takes_time_banks(ledger, tmp_path):
-    subprocess.run(["sqlite3", str(ledger), f"{UNDO_3} {UNDO_4} PRAGMA user_version = 2;"], check=True)
-    added = ("user_version", "entries", *NEW_IN_3)
-    before = {k: v for k, v in snapshot(ledger).items() if k not in added}
+    written = snapshot(ledger)
+    subprocess.run(["sqlite3", str(ledger), f"{UNDO_5} {UNDO_3} {UNDO_4} PRAGMA user_version = 2;"], check=True)
     run("verify", ledger, check=0)
-    after = snapshot(ledger)
-    assert after["user_version"] == (4,)
-    assert all(after[table] == [] for table in NEW_IN_3)
-    assert {k: v for k, v in after.items() if k not in added} == before
+    assert snapshot(ledger) == written
     banks = write(tmp_path / "timebanks.csv", "bank,from,hours_step,credit_limit\nnorth,2024-01-01,0.50,5\n")
     members = write(tmp_path / "members.csv", "bank,member,kind,from\nnorth,M1,person,2024-01-01\n"
                     "north,M2,organisation,2024-01-01\n")

@@ -81,7 +81,7 @@ struct VerifyReport {
 
 class LedgerStore {
  public:
-  static constexpr int schema_version = 4;
+  static constexpr int schema_version = 5;
 
   // Creates a new ledger file (refused if the file exists) with its scheme.
   // ":memory:" makes a ledger that lives in memory only (no anchors file).

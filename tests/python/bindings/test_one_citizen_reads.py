@@ -6,6 +6,7 @@ a reform) both must give the same JSON, byte for byte, for every citizen,
 every tax year, every month with budget activity, and "as known at" each
 recorded moment."""
 import datetime as dt
+from decimal import Decimal
 import random
 import re
 
@@ -112,3 +113,45 @@ def test_one_citizens_statements_equal_the_whole_ledgers(tmp_path, seed):
         assert compared == 60
     result = cli("statement", db, "--citizen", "C99", "--tax-year", "2024-25", check=2)
     assert "unknown citizen C99" in result.stderr
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_every_balance_read_with_sql_equals_the_sum_of_the_journals_postings(tmp_path, seed):
+    """LedgerStore::balance reads a citizen's account from the postings table and a pooled
+    account (a fund, a totals memo) from pooled_totals; the journal (entries(), read from each
+    entry's hashed lines) is the independent sum, as of dates and as known at each moment."""
+    import pandas as pd
+    random_ledger_files(tmp_path, seed)
+    db = tmp_path / "ledger.db"
+    cli("init", db, "--scheme", SCHEME)
+    outputs = [
+        cli("import", db, "--citizens", tmp_path / "citizens.csv", "--providers", tmp_path / "providers.csv",
+            "--events", tmp_path / "first.csv").stdout,
+        cli("advance", db, "--to", "2023-04-05").stdout,
+        cli("import", db, "--events", tmp_path / "second.csv").stdout,
+        cli("advance", db, "--to", "2025-04-05").stdout,
+    ]
+    moments = recorded_moments(*outputs)
+    with cw.Ledger.open(db) as led:
+        journal = led.entries()
+        accounts = sorted(set(journal["account"]))
+        pooled = [a for a in accounts if a.startswith("fund:") or (a.startswith("memo:") and not a.startswith("memo:citizen:"))]
+        assert "fund:social" in pooled and len(pooled) >= 5 and len(accounts) - len(pooled) >= 20
+        checked = 0
+        for as_of in [None, "2021-12-31", "2023-04-05", "2024-06-30"]:
+            for known in [None, moments[0], moments[2]]:
+                rows = journal
+                if as_of:
+                    rows = rows[rows["effective_date"] <= pd.Timestamp(as_of)]
+                if known:
+                    rows = rows[rows["recorded_at"] <= pd.Timestamp(known)]
+                sums = {account: sum(group["amount"], Decimal(0)) for account, group in rows.groupby("account")}
+                for account in accounts:
+                    assert led.balance(account, as_of=as_of, as_known_at=known) == sums.get(account, Decimal("0.00")), (
+                        account, as_of, known)
+                    checked += 1
+        assert checked == 12 * len(accounts)
+        for account in pooled[:3]:  # the journal of one pooled account: read from the entries' lines
+            one = led.entries(account=account)
+            whole = journal[journal["account"] == account]
+            assert one["amount"].tolist() == whole["amount"].tolist() and one["entry_id"].tolist() == whole["entry_id"].tolist()
