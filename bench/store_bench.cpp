@@ -95,7 +95,7 @@ int main(int argc, char** argv) {
     target.execute("PRAGMA journal_mode = WAL");
     target.execute("PRAGMA synchronous = NORMAL");
     target.execute("PRAGMA foreign_keys = ON");
-    target.execute("PRAGMA cache_size = -1048576");
+    target.execute("PRAGMA cache_size = -65536");  // as LedgerStore's connections
     // Read everything first (outside the timing): only the inserts are the floor.
     struct Loaded {
       std::string insert;
