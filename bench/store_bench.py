@@ -49,7 +49,8 @@ def main():
     print(f"ratio import/floor: {ratio:.0%} (target at least 60%)")
     print(f"balance query, citizen account: {float(figures['citizen_balance_query_seconds']) * 1e6:.0f} us; "
           f"as of a date and as known at a moment: {float(figures['citizen_balance_as_of_query_seconds']) * 1e6:.0f} us; "
-          f"fund:social ({int(figures['entries']):,} entries' postings): {float(figures['fund_balance_query_seconds']):.2f} s")
+          f"fund:social ({int(figures['entries']):,} entries' postings, kept as daily totals): "
+          f"{float(figures['fund_balance_query_seconds']) * 1e6:,.0f} us")
     import_cpu_rate = events / float(figures["import_cpu_seconds"])
     floor_cpu_rate = events / float(figures["floor_cpu_seconds"])
     print(f"CPU time (the machine may be shared; the import's on both its threads, the floor's one): "
