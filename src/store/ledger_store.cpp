@@ -380,21 +380,56 @@ void digest_member(InputDigests& digests, std::string_view bank, std::string_vie
   digests.timebanks.field("member").field(bank).field(member).field(from).field(kind).field(limit);
 }
 std::string optional_hours_text(const std::optional<Decimal>& hours) { return hours ? hours->to_string() : std::string(); }
-// An event's row as stored (date and amount as their texts), and its digest over those texts.
-struct EventRow {
-  std::int64_t sequence;
-  std::string id, date, citizen, kind, code, amount, counterparty, corrects, source;
-  static EventRow of(std::int64_t sequence, const Event& event) {
-    return {sequence,    event.id,     format_date(event.date), event.citizen, std::string(to_string(event.kind)),
-            event.code, event.amount.to_string(), event.counterparty, event.corrects, event.source};
+// Events' rows as stored (date and amount as their texts), all their texts in one buffer: a
+// million events' rows take about 140 MB instead of 330 MB as strings of their own, memory
+// the importing thread would otherwise have the kernel zero first. The digest is over those texts.
+class EventRows {
+ public:
+  static constexpr int text_count = 9;  // id, date, citizen, kind, code, amount, counterparty, corrects, source
+  void reserve(std::size_t rows) {
+    sequences_.reserve(rows);
+    ends_.reserve(rows * text_count);
+    text_.reserve(rows * 64);
   }
+  void add(std::int64_t sequence, const Event& event) {
+    sequences_.push_back(sequence);
+    const auto put = [&](std::string_view piece) {
+      text_.append(piece);
+      ends_.push_back(text_.size());
+    };
+    put(event.id);
+    put(format_date(event.date));
+    put(event.citizen);
+    put(to_string(event.kind));
+    put(event.code);
+    put(event.amount.to_string());
+    put(event.counterparty);
+    put(event.corrects);
+    put(event.source);
+  }
+  std::size_t size() const { return sequences_.size(); }
+  std::int64_t sequence(std::size_t row) const { return sequences_[row]; }
+  // Text k (0 = id ... 8 = source) of a row: a view into the buffer, valid while this lives.
+  std::string_view text(std::size_t row, int k) const {
+    const std::size_t at = row * text_count + static_cast<std::size_t>(k);
+    const std::size_t begin = at == 0 ? 0 : ends_[at - 1];
+    return std::string_view(text_).substr(begin, ends_[at] - begin);
+  }
+  void digest(Sha256& sha, std::size_t row) const {
+    sha.field(std::to_string(sequences_[row]));
+    for (int k = 0; k < text_count; ++k) sha.field(text(row, k));
+  }
+
+ private:
+  std::vector<std::int64_t> sequences_;
+  std::vector<std::size_t> ends_;  // where each text ends in text_
+  std::string text_;
 };
-void digest_event_row(Sha256& sha, const EventRow& row) {
-  sha.field(std::to_string(row.sequence)).field(row.id).field(row.date).field(row.citizen);
-  sha.field(row.kind).field(row.code).field(row.amount).field(row.counterparty);
-  sha.field(row.corrects).field(row.source);
+void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) {
+  EventRows row;
+  row.add(sequence, event);
+  row.digest(sha, 0);
 }
-void digest_event(Sha256& sha, std::int64_t sequence, const Event& event) { digest_event_row(sha, EventRow::of(sequence, event)); }
 
 Scheme scheme_from(const SchemeText& scheme, const std::optional<SchemeText>& reform) {
   ParameterSet parameters = parse_parameter_text(scheme.yaml, scheme.name, "scheme");
@@ -1292,20 +1327,20 @@ StoredChange LedgerStore::import(const ImportBatch& batch, std::optional<Moment>
     any_new_event = !new_events.empty();
     std::vector<const Event*> events(new_events.begin(), new_events.end());
     std::sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->sequence < b->sequence; });
-    auto rows = std::make_shared<std::vector<EventRow>>();
+    auto rows = std::make_shared<EventRows>();
     rows->reserve(events.size());
     for (const Event* event : events) {
-      rows->push_back(EventRow::of(static_cast<std::int64_t>(event->sequence), *event));
-      digest_event_row(writer.inputs.events, rows->back());
+      rows->add(static_cast<std::int64_t>(event->sequence), *event);
+      rows->digest(writer.inputs.events, rows->size() - 1);
     }
     background.push([&impl, &writer, rows] {
       sqlite::Statement insert = impl.db.prepare(
           "INSERT INTO events (sequence, id, operation_id, date, citizen, kind, code, amount, counterparty, corrects, source) "
           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
-      for (const EventRow& row : *rows) {
-        insert.bind(1, row.sequence).bind(2, row.id).bind(3, writer.op.id).bind(4, row.date).bind(5, row.citizen);
-        insert.bind(6, row.kind).bind(7, row.code).bind(8, row.amount).bind(9, row.counterparty);
-        insert.bind(10, row.corrects).bind(11, row.source).run();
+      for (std::size_t row = 0; row < rows->size(); ++row) {
+        insert.bind(1, rows->sequence(row)).bind(2, rows->text(row, 0)).bind(3, writer.op.id);
+        for (int k = 1; k < EventRows::text_count; ++k) insert.bind(k + 3, rows->text(row, k));  // date ... source: ?4 ... ?11
+        insert.run();
       }
     });
   });
