@@ -37,7 +37,7 @@ def main():
         print(f"events {events:,}, entries {int(figures['entries']):,}; import {float(figures['import_seconds']):.1f} s")
         print(f"balance query, citizen account: {float(figures['citizen_balance_query_seconds']) * 1e6:.0f} us; "
               f"as of a date and as known at a moment: {float(figures['citizen_balance_as_of_query_seconds']) * 1e6:.0f} us; "
-              f"fund:social: {float(figures['fund_balance_query_seconds']):.2f} s")
+              f"fund:social (kept as daily totals): {float(figures['fund_balance_query_seconds']) * 1e6:,.0f} us")
         return 0
     import_rate = events / float(figures["import_seconds"])
     floor_rate = events / float(figures["floor_seconds"])
