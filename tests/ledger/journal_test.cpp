@@ -189,6 +189,37 @@ TEST_CASE("balance as of an effective date and as known at a recorded moment") {
   CHECK(error_code_of([&] { (void)journal.balance("citizen:C9:social"); }) == ErrorCode::not_found);
 }
 
+TEST_CASE("an account keeps amounts as 64-bit minor units: the largest fits, one more is refused") {
+  Journal journal = reference_journal();
+  const std::string before = snapshot(journal);
+  CHECK(error_code_of([&] {
+          journal.post(transfer("E1", "2024-05-31", "2026-01-10T09:00:00Z", "citizen:C1:social", "fund:social",
+                                "92233720368547758.08", gbp));  // 2^63 pence
+        }) == ErrorCode::overflow);
+  CHECK(snapshot(journal) == before);
+  CHECK(journal.find("E1") == nullptr);
+  journal.post(transfer("E1", "2024-05-31", "2026-01-10T09:00:00Z", "citizen:C1:social", "fund:social",
+                        "92233720368547758.07", gbp));  // 2^63 - 1 pence
+  journal.post(transfer("E2", "2024-06-30", "2026-01-11T09:00:00Z", "citizen:C1:social", "fund:social", "1.5", gbp));
+  // The sum passes 64 bits: balances are summed wider, and exact.
+  CHECK(journal.balance("citizen:C1:social").to_string() == "92233720368547759.57");
+  CHECK(journal.balance("citizen:C1:social", std::nullopt, parse_moment("2026-01-10T12:00:00Z")).to_string() ==
+        "92233720368547758.07");
+  CHECK(journal.balance("fund:social", std::nullopt, parse_moment("2026-01-12T00:00:00Z")).to_string() ==
+        "-92233720368547759.57");
+  const AccountPostings postings = journal.postings_of("citizen:C1:social");
+  REQUIRE(postings.size() == 2);
+  CHECK(postings[0].amount.to_string() == "92233720368547758.07");
+  CHECK(postings[1].amount.to_string() == "1.50");  // at the unit's scale
+  CHECK(postings[1].day == day_number(parse_date("2024-06-30")));
+  CHECK(journal.entries()[postings[1].entry_position].id == "E2");
+  std::vector<std::string> read;
+  for (const AccountPosting& posting : journal.postings_of("fund:social")) read.push_back(posting.amount.to_string());
+  CHECK(read == std::vector<std::string>{"-92233720368547758.07", "-1.50"});
+  CHECK(journal.postings_of("citizen:C9:social").empty());
+  CHECK(journal.check_invariants().empty());
+}
+
 TEST_CASE("accounts: names are checked, reopening must match") {
   Journal journal = reference_journal();
   journal.open_account({"citizen:C1:social", gbp});  // same again: fine

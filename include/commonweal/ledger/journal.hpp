@@ -17,6 +17,9 @@
 //   the previous one's, so "as known at" is a prefix of the journal.
 // - balance() with current knowledge is O(log n) in the account's postings;
 //   "as known at" an earlier moment scans that account's postings only.
+// - Each account keeps its postings in 16 bytes each (entry, day, amount in
+//   the unit's minor units as 64 bits); a posting whose amount does not fit
+//   64-bit minor units is refused (Error(overflow)), never wrapped.
 // Constraints
 // - Accounts must be opened before entries post to them.
 // - Not thread-safe for writers; concurrent const reads are safe.
@@ -46,6 +49,52 @@ struct AccountPosting {
   std::uint32_t entry_position;  // index into Journal::entries()
   int day;                       // day_number(effective date)
   Decimal amount;
+};
+
+// An account's postings in the order they were posted, read as AccountPostings
+// (made on the fly from the journal's 16-byte records; the amounts at the unit's scale).
+class AccountPostings {
+ public:
+  struct Record {
+    std::uint32_t entry_position;
+    int day;
+    std::int64_t amount_minor;  // the amount's coefficient at the account unit's scale
+  };
+  class iterator {
+   public:
+    using value_type = AccountPosting;
+    using difference_type = std::ptrdiff_t;
+    iterator() = default;
+    iterator(const Record* at, int scale) : at_(at), scale_(scale) {}
+    AccountPosting operator*() const {
+      return {at_->entry_position, at_->day, Decimal::from_coefficient(at_->amount_minor, scale_)};
+    }
+    iterator& operator++() {
+      ++at_;
+      return *this;
+    }
+    iterator operator++(int) {
+      iterator before = *this;
+      ++at_;
+      return before;
+    }
+    friend bool operator==(const iterator& a, const iterator& b) { return a.at_ == b.at_; }
+
+   private:
+    const Record* at_ = nullptr;
+    int scale_ = 0;
+  };
+  AccountPostings() = default;
+  AccountPostings(std::span<const Record> records, int scale) : records_(records), scale_(scale) {}
+  iterator begin() const { return {records_.data(), scale_}; }
+  iterator end() const { return {records_.data() + records_.size(), scale_}; }
+  std::size_t size() const { return records_.size(); }
+  bool empty() const { return records_.empty(); }
+  AccountPosting operator[](std::size_t i) const { return *iterator(records_.data() + i, scale_); }
+
+ private:
+  std::span<const Record> records_;
+  int scale_ = 0;
 };
 
 class Journal {
@@ -197,19 +246,20 @@ class Journal {
         state.postings.begin(), state.postings.end(),
         [&](const PostingRecord& record) { return entries_[record.entry_position].recorded_at <= *as_known_at; });
     const int as_of_day = as_of ? day_number(*as_of) : INT32_MAX;
-    Decimal sum;
+    detail::int128 sum = 0;  // at most 2^32 postings of |amount| < 2^63: cannot overflow
     for (auto record = state.postings.begin(); record != known_end; ++record) {
-      if (record->day <= as_of_day) sum += record->amount;
+      if (record->day <= as_of_day) sum += record->amount_minor;
     }
-    return sum.rounded(scale, RoundingMode::down);
+    return Decimal::from_coefficient(sum, scale);
   }
 
   // The account's postings in the order they were posted (recorded moments
   // non-decreasing); empty for an account that was never opened.
-  std::span<const AccountPosting> postings_of(std::string_view account_name) const {
+  AccountPostings postings_of(std::string_view account_name) const {
     const std::uint32_t found = find_account(account_name);
     if (found == NameIndex::absent) return {};
-    return accounts_[found].postings;
+    const AccountState& state = accounts_[found];
+    return AccountPostings(state.postings, state.account.unit.scale());
   }
 
   // Every invariant, checked from scratch: entries balance per unit, each
@@ -218,7 +268,7 @@ class Journal {
   std::vector<std::string> check_invariants() const;
 
  private:
-  using PostingRecord = AccountPosting;
+  using PostingRecord = AccountPostings::Record;
   struct AccountState {
     Account account;
     std::vector<PostingRecord> postings;  // append order
@@ -396,7 +446,7 @@ inline PostOutcome Journal::apply(Entry entry, std::uint64_t id_hash, std::span<
     state.by_date.add(day, amount);
     if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(positions[i]);
     if (state.account.lower_limit && amount.sign() < 0) state.by_date.merge_pending();  // check_limits reads it
-    state.postings.push_back({entry_position, day, amount});
+    state.postings.push_back({entry_position, day, static_cast<std::int64_t>(amount.coefficient())});  // validate() checked the fit
   }
   check_limits(entries_.back(), positions);  // on failure post() rolls back
   return PostOutcome::posted;
@@ -449,6 +499,10 @@ inline void Journal::validate(const Entry& entry, std::span<const std::uint32_t>
       throw refuse(ErrorCode::unit_mismatch, "posting " + posting.amount.to_string() + " to " + account.name +
                                                  ", which holds " + std::string(account.unit.code()));
     }
+    if (!detail::fits_int64(posting.amount.value().coefficient())) {
+      throw refuse(ErrorCode::overflow, "posting " + posting.amount.to_string() + " to " + account.name +
+                                            " does not fit 64-bit minor units");
+    }
   }
   if (const auto sum = unbalanced_unit(entry)) {
     throw refuse(ErrorCode::unbalanced_entry, "its " + std::string(sum->unit().code()) + " postings sum to " +
@@ -481,7 +535,8 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
       AccountState& state = accounts_[find_account(posting.account)];
       if (state.postings.empty() || state.postings.back().entry_position != entry_position) continue;
       const bool was_stale = state.by_date.stale();
-      state.by_date.add(state.postings.back().day, -state.postings.back().amount);
+      state.by_date.add(state.postings.back().day,
+                        -Decimal::from_coefficient(state.postings.back().amount_minor, state.account.unit.scale()));
       if (!was_stale && state.by_date.stale()) stale_accounts_.push_back(static_cast<std::uint32_t>(&state - accounts_.data()));
       state.postings.pop_back();
     }
@@ -504,8 +559,9 @@ inline std::vector<std::string> Journal::check_invariants() const {
     if (const auto sum = unbalanced_unit(entry)) problems.push_back("entry " + entry.id + " does not balance: " + sum->to_string());
   }
   for (const AccountState& state : accounts_) {
-    Decimal sum;
-    for (const PostingRecord& record : state.postings) sum += record.amount;
+    detail::int128 minor_sum = 0;
+    for (const PostingRecord& record : state.postings) minor_sum += record.amount_minor;
+    const Decimal sum = Decimal::from_coefficient(minor_sum, state.account.unit.scale());
     if (sum != state.by_date.total()) {
       problems.push_back("account " + state.account.name + ": index total " + state.by_date.total().to_string() +
                          " differs from its postings' sum " + sum.to_string());
