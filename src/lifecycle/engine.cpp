@@ -810,7 +810,7 @@ Entry new_entry(const Derivation& derived, const DerivedEntry& wanted, Moment re
               std::string(derived.view(wanted.memo)), {}, {}};
   entry.postings.reserve(wanted.posting_count);
   for (const DerivedPosting& posting : derived.postings_of(wanted)) {
-    entry.postings.push_back({std::string(derived.view(posting.account)), posting.amount});
+    entry.postings.push_back({AccountName(derived.view(posting.account)), posting.amount});
   }
   return entry;
 }

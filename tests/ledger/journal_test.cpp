@@ -5,6 +5,9 @@
 
 #include "commonweal/ledger/journal.hpp"
 
+#include <set>
+#include <thread>
+
 using namespace commonweal;
 using namespace commonweal::literals;
 using test_support::error_code_of;
@@ -218,6 +221,53 @@ TEST_CASE("an account keeps amounts as 64-bit minor units: the largest fits, one
   CHECK(read == std::vector<std::string>{"-92233720368547758.07", "-1.50"});
   CHECK(journal.postings_of("citizen:C9:social").empty());
   CHECK(journal.check_invariants().empty());
+}
+
+TEST_CASE("account names are interned: equal texts share one copy, from any thread") {
+  const std::string text = "citizen:C0123456789:social";  // longer than std::string's inline 15 bytes
+  const AccountName a{text}, b{std::string_view(text)}, c{text.c_str()};
+  CHECK(a == b);
+  CHECK(b == c);
+  CHECK(&a.str() == &c.str());  // one copy
+  CHECK(&a.str() != &text);
+  CHECK(a == text);
+  CHECK(a == "citizen:C0123456789:social");
+  CHECK(a != "citizen:C0123456789:care");
+  CHECK(a.hash() == NameIndex::hash_of(text));
+  CHECK(std::hash<AccountName>{}(a) == NameIndex::hash_of(text));
+  const AccountName fund("fund:social"), empty;
+  CHECK(empty.empty());
+  CHECK(empty == AccountName(""));
+  CHECK(a < fund);  // "c" < "f": the texts' order
+  CHECK(!(a < a));
+  CHECK(std::set<AccountName>{fund, a, AccountName("fund:social")}.size() == 2);
+  CHECK("to " + fund + "!" == "to fund:social!");
+  const std::string& as_string = fund;  // reads as the std::string it was
+  const std::string_view as_view = fund;
+  CHECK(as_string == "fund:social");
+  CHECK(as_view.size() == 11);
+
+  // Threads interning the same new names at once all get the same copy of each.
+  constexpr int names = 2000, threads = 4;
+  std::vector<std::vector<const std::string*>> seen(threads);
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([t, &seen] {
+      for (int i = 0; i < names; ++i) {
+        const int k = (i * 7 + t * 13) % names;  // each thread in its own order
+        seen[t].push_back(&AccountName("citizen:T" + std::to_string(k) + ":interned-test").str());
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+  for (int t = 0; t < threads; ++t) {
+    for (int i = 0; i < names; ++i) {
+      const int k = (i * 7 + t * 13) % names;
+      const std::string* expected = &AccountName("citizen:T" + std::to_string(k) + ":interned-test").str();
+      if (seen[t][i] != expected) FAIL("thread " << t << " got another copy of name " << k);
+      CHECK(*seen[t][i] == "citizen:T" + std::to_string(k) + ":interned-test");
+    }
+  }
 }
 
 TEST_CASE("accounts: names are checked, reopening must match") {

@@ -16,11 +16,12 @@
 #include "commonweal/core/amount.hpp"
 #include "commonweal/core/date.hpp"
 #include "commonweal/core/moment.hpp"
+#include "commonweal/ledger/account_name.hpp"
 
 namespace commonweal {
 
 struct Posting {
-  std::string account;
+  AccountName account;  // interned: see account_name.hpp
   Amount amount;
 
   friend bool operator==(const Posting&, const Posting&) = default;

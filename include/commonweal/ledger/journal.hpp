@@ -335,7 +335,7 @@ class Journal {
   PostOutcome apply(Entry entry) {
     const std::uint64_t id_hash = NameIndex::hash_of(entry.id);
     AccountPositions positions;
-    for (const Posting& posting : entry.postings) positions.push_back(find_account(posting.account));
+    for (const Posting& posting : entry.postings) positions.push_back(find_posting_account(posting.account));
     return apply(std::move(entry), id_hash, std::span<const std::uint32_t>(positions.data(), positions.size()));
   }
   // positions: each posting's account (NameIndex::absent if there is none), resolved beforehand.
@@ -361,8 +361,8 @@ class Journal {
     for (const Entry& entry : batch) {
       resolved.first.push_back(names.size());
       for (const Posting& posting : entry.postings) {
-        names.push_back(&posting.account);
-        hashes.push_back(NameIndex::hash_of(posting.account));
+        names.push_back(&posting.account.str());
+        hashes.push_back(posting.account.hash());  // computed once per distinct name
       }
     }
     resolved.first.push_back(names.size());
@@ -388,7 +388,7 @@ class Journal {
       for (std::size_t k = resolved.first[i]; k < resolved.first[i + 1]; ++k) {
         if (resolved.positions[k] != NameIndex::absent) continue;
         const Posting& posting = chunk[i].postings[k - resolved.first[i]];
-        std::uint32_t position = find_account(posting.account);  // opened for an earlier posting of the chunk?
+        std::uint32_t position = find_posting_account(posting.account);  // opened for an earlier posting of the chunk?
         if (position == NameIndex::absent) {
           position = static_cast<std::uint32_t>(accounts_.size());
           open_account(Account(posting.account, posting.amount.unit()));
@@ -419,6 +419,9 @@ class Journal {
   EntryIdOf entry_id_of() const { return EntryIdOf{this}; }
   std::uint32_t find_account(std::string_view name) const {
     return account_index_.find(name, NameIndex::hash_of(name), account_name_of());
+  }
+  std::uint32_t find_posting_account(const AccountName& name) const {  // its hash is already known
+    return account_index_.find(name.str(), name.hash(), account_name_of());
   }
   std::unordered_map<std::string, std::uint32_t> reversed_by_;  // original id -> reversal position
   std::vector<std::uint32_t> stale_accounts_;  // accounts whose balance index awaits refresh()
@@ -532,7 +535,7 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
     const Entry& entry = entries_.back();
     const auto entry_position = static_cast<std::uint32_t>(entries_.size() - 1);
     for (const Posting& posting : entry.postings) {
-      AccountState& state = accounts_[find_account(posting.account)];
+      AccountState& state = accounts_[find_posting_account(posting.account)];
       if (state.postings.empty() || state.postings.back().entry_position != entry_position) continue;
       const bool was_stale = state.by_date.stale();
       state.by_date.add(state.postings.back().day,
