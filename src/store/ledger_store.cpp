@@ -457,6 +457,7 @@ struct LedgerStore::Impl {
   std::optional<Engine> engine;
   std::int64_t loaded_data_version = -1;
   std::unordered_map<std::string, std::int64_t> account_ids;
+  std::vector<std::int64_t> account_id_by_name;  // by AccountName::index(): account_ids' value, 0 if not looked up yet
   std::vector<bool> account_pooled;  // by account id: accounts.pooled (is_pooled_account)
   bool pooled(std::int64_t account_id) const {
     return account_id >= 0 && static_cast<std::size_t>(account_id) < account_pooled.size() &&
@@ -523,6 +524,7 @@ struct LedgerStore::Impl {
 
   void load_accounts() {
     account_ids.clear();
+    account_id_by_name.clear();
     account_pooled.clear();
     sqlite::Statement row = db.prepare("SELECT id, name, pooled FROM accounts");
     while (row.next()) {
@@ -906,6 +908,15 @@ struct LedgerStore::Impl {
       head.reset();
     }
 
+    // The file's id of a posting's account: by the name's dense index once it is known (ids start at 1).
+    std::int64_t account_id(const AccountName& name, const Unit& unit, EntryRows& rows) {
+      const std::size_t k = name.index();
+      if (k < impl.account_id_by_name.size() && impl.account_id_by_name[k] != 0) return impl.account_id_by_name[k];
+      const std::int64_t id = account_id(name.str(), unit, rows);
+      if (impl.account_id_by_name.size() <= k) impl.account_id_by_name.resize(std::max<std::size_t>(k + 1, 2 * impl.account_id_by_name.size()), 0);
+      impl.account_id_by_name[k] = id;
+      return id;
+    }
     std::int64_t account_id(const std::string& name, const Unit& unit, EntryRows& rows) {
       const auto found = impl.account_ids.find(name);
       if (found != impl.account_ids.end()) return found->second;

@@ -235,6 +235,8 @@ TEST_CASE("account names are interned: equal texts share one copy, from any thre
   CHECK(a != "citizen:C0123456789:care");
   CHECK(a.hash() == NameIndex::hash_of(text));
   CHECK(std::hash<AccountName>{}(a) == NameIndex::hash_of(text));
+  CHECK(a.index() == c.index());
+  CHECK(a.index() != AccountName("citizen:C0123456789:care").index());  // a dense number per distinct name
   const AccountName fund("fund:social"), empty;
   CHECK(empty.empty());
   CHECK(empty == AccountName(""));

@@ -9,6 +9,8 @@
 //   instead of a 32-byte std::string plus, for names longer than 15 bytes, a
 //   heap block).
 // - hash() is NameIndex::hash_of(text), computed once per distinct name.
+// - index() numbers the distinct names of the process 0, 1, 2, ... in the
+//   order they were first seen: a dense key for tables by account name.
 // - Safe to use from any number of threads: the table is guarded by a
 //   readers-writer lock, and what it holds never moves or changes.
 // Constraints
@@ -26,6 +28,7 @@
 #include <string>
 #include <string_view>
 
+#include "commonweal/core/error.hpp"
 #include "commonweal/ledger/name_index.hpp"
 
 namespace commonweal {
@@ -41,6 +44,7 @@ class AccountName {
   operator const std::string&() const { return interned_->text; }  // NOLINT: reads as the std::string it was
   operator std::string_view() const { return interned_->text; }    // NOLINT
   std::uint64_t hash() const { return interned_->hash; }
+  std::uint32_t index() const { return interned_->index; }
   bool empty() const { return interned_->text.empty(); }
   std::size_t size() const { return interned_->text.size(); }
 
@@ -62,6 +66,7 @@ class AccountName {
   struct Interned {
     std::string text;
     std::uint64_t hash;
+    std::uint32_t index;  // its position in the table
   };
   struct Table {
     std::shared_mutex mutex;
@@ -85,7 +90,8 @@ class AccountName {
     std::unique_lock<std::shared_mutex> writing(t.mutex);
     const std::uint32_t found = t.by_text.find(name, hash, text_of);  // another thread may have added it meanwhile
     if (found != NameIndex::absent) return &t.names[found];
-    t.names.push_back({std::string(name), hash});
+    if (t.names.size() >= NameIndex::absent) throw Error(ErrorCode::overflow, "more than 2^32 - 1 distinct account names");
+    t.names.push_back({std::string(name), hash, static_cast<std::uint32_t>(t.names.size())});
     t.by_text.insert(hash, static_cast<std::uint32_t>(t.names.size() - 1));
     return &t.names.back();
   }
