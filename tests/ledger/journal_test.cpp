@@ -164,6 +164,42 @@ TEST_CASE("a batch posts all or nothing") {
   CHECK(journal.check_invariants().empty());
 }
 
+TEST_CASE("a batch in parts that fails closes the accounts it opened; they open again afresh") {
+  Journal journal = reference_journal();
+  const std::string before = snapshot(journal);
+  {
+    Journal::Batch batch(journal);
+    std::vector<Entry> first{transfer("P1", "2024-05-01", "2026-01-31T10:00:00Z", "citizen:C7:social", "fund:social",
+                                      "4.00", gbp)};
+    CHECK(batch.post(first, {}, /*open_missing=*/true) == 1);
+    CHECK(journal.has_account("citizen:C7:social"));
+    CHECK(journal.balance("citizen:C7:social").to_string() == "4.00");
+    const Account opened[] = {{"citizen:C8:care", gbp, "0"_dec}};
+    std::vector<Entry> second{transfer("P2", "2024-05-02", "2026-01-31T10:00:00Z", "citizen:C8:social", "citizen:C8:care",
+                                       "1.00", gbp)};  // takes C8's care account below 0
+    CHECK(error_code_of([&] { batch.post(second, opened, /*open_missing=*/true); }) == ErrorCode::limit_breached);
+  }  // not committed: undone
+  CHECK(!journal.has_account("citizen:C7:social"));
+  CHECK(!journal.has_account("citizen:C8:care"));
+  CHECK(!journal.has_account("citizen:C8:social"));
+  CHECK(snapshot(journal) == before);
+  CHECK(error_code_of([&] {
+          journal.post(transfer("P3", "2024-05-01", "2026-01-31T11:00:00Z", "citizen:C7:social", "fund:social", "1.00", gbp));
+        }) == ErrorCode::not_found);
+  // Opened again (at other positions than before), they take their own postings only.
+  journal.open_account({"citizen:C9:social", gbp});
+  Journal::Batch again(journal);
+  std::vector<Entry> third{transfer("P4", "2024-05-01", "2026-01-31T12:00:00Z", "citizen:C7:social", "fund:social", "2.50", gbp),
+                           transfer("P5", "2024-05-01", "2026-01-31T12:00:00Z", "citizen:C9:social", "citizen:C7:social",
+                                    "0.50", gbp)};
+  CHECK(again.post(third, {}, /*open_missing=*/true) == 2);
+  again.commit();
+  CHECK(journal.balance("citizen:C7:social").to_string() == "2.00");
+  CHECK(journal.balance("citizen:C9:social").to_string() == "0.50");
+  CHECK(journal.balance("fund:social").to_string() == "-2.50");
+  CHECK(journal.check_invariants().empty());
+}
+
 TEST_CASE("recorded moments never go back") {
   Journal journal = reference_journal();
   journal.post(transfer("E1", "2024-05-31", "2026-01-31T09:00:00Z", "citizen:C1:social", "fund:social", "1.00", gbp));

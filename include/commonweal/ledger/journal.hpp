@@ -108,8 +108,14 @@ class Journal {
       if (accounts_[found].account == account) return;
       throw Error(ErrorCode::conflict, "account " + account.name + " is already open with another unit or limit");
     }
-    account_index_.insert(hash, static_cast<std::uint32_t>(accounts_.size()));
+    const auto position = static_cast<std::uint32_t>(accounts_.size());
+    const std::uint32_t name_index = AccountName(account.name).index();
+    if (position_by_name_.size() <= name_index) {
+      position_by_name_.resize(std::max<std::size_t>(name_index + 1, 2 * position_by_name_.size()), NameIndex::absent);
+    }
+    account_index_.insert(hash, position);
     accounts_.push_back(AccountState{account, {}, {}});
+    position_by_name_[name_index] = position;  // last: a throw before leaves both indexes as they were
   }
 
   // Room for entry_count entries in all without reallocating the entry store or its id index.
@@ -350,36 +356,16 @@ class Journal {
     std::vector<std::uint32_t> positions;  // every posting's account, entry after entry
     std::vector<std::size_t> first;        // where entry i's postings start; one more at the end
   };
-  // Every posting's account, looked up in a pipeline: the index slot, the
-  // account and its name are prefetched a few postings ahead, because on a
-  // large batch each of them is a cache miss.
+  // Every posting's account, by its name's dense index (AccountName::index()): one read of a
+  // small table, no hashing and no comparison of names.
   ResolvedAccounts resolve_accounts(std::span<const Entry> batch) const {
     ResolvedAccounts resolved;
-    std::vector<const std::string*> names;
-    std::vector<std::uint64_t> hashes;
     resolved.first.reserve(batch.size() + 1);
     for (const Entry& entry : batch) {
-      resolved.first.push_back(names.size());
-      for (const Posting& posting : entry.postings) {
-        names.push_back(&posting.account.str());
-        hashes.push_back(posting.account.hash());  // computed once per distinct name
-      }
+      resolved.first.push_back(resolved.positions.size());
+      for (const Posting& posting : entry.postings) resolved.positions.push_back(find_posting_account(posting.account));
     }
-    resolved.first.push_back(names.size());
-    resolved.positions.resize(names.size());
-    constexpr std::size_t slot_ahead = 24, account_ahead = 16, name_ahead = 8;
-    for (std::size_t k = 0; k < names.size(); ++k) {
-      if (k + slot_ahead < names.size()) account_index_.prefetch(hashes[k + slot_ahead]);
-      if (k + account_ahead < names.size()) {
-        const std::uint32_t guess = account_index_.candidate(hashes[k + account_ahead]);
-        if (guess != NameIndex::absent) __builtin_prefetch(&accounts_[guess]);
-      }
-      if (k + name_ahead < names.size()) {
-        const std::uint32_t guess = account_index_.candidate(hashes[k + name_ahead]);
-        if (guess != NameIndex::absent) __builtin_prefetch(accounts_[guess].account.name.data());
-      }
-      resolved.positions[k] = account_index_.find(*names[k], hashes[k], account_name_of());
-    }
+    resolved.first.push_back(resolved.positions.size());
     return resolved;
   }
   // Opens every account a posting names that resolved to none, with the posting's unit and no limit.
@@ -405,6 +391,7 @@ class Journal {
 
   std::vector<AccountState> accounts_;
   NameIndex account_index_;  // account name -> position in accounts_
+  std::vector<std::uint32_t> position_by_name_;  // AccountName::index() -> position in accounts_, or absent
   std::vector<Entry> entries_;
   NameIndex entry_index_;  // entry id -> position in entries_
   struct AccountNameOf {
@@ -420,8 +407,9 @@ class Journal {
   std::uint32_t find_account(std::string_view name) const {
     return account_index_.find(name, NameIndex::hash_of(name), account_name_of());
   }
-  std::uint32_t find_posting_account(const AccountName& name) const {  // its hash is already known
-    return account_index_.find(name.str(), name.hash(), account_name_of());
+  std::uint32_t find_posting_account(const AccountName& name) const {
+    const std::uint32_t k = name.index();
+    return k < position_by_name_.size() ? position_by_name_[k] : NameIndex::absent;
   }
   std::unordered_map<std::string, std::uint32_t> reversed_by_;  // original id -> reversal position
   std::vector<std::uint32_t> stale_accounts_;  // accounts whose balance index awaits refresh()
@@ -551,6 +539,7 @@ inline void Journal::rollback_to(const Checkpoint& checkpoint) {
   while (accounts_.size() > checkpoint.account_count) {
     account_index_.erase(NameIndex::hash_of(accounts_.back().account.name),
                          static_cast<std::uint32_t>(accounts_.size() - 1));
+    position_by_name_[AccountName(accounts_.back().account.name).index()] = NameIndex::absent;
     accounts_.pop_back();
   }
   last_recorded_at_ = checkpoint.last_recorded_at;
