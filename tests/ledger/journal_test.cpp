@@ -259,6 +259,27 @@ TEST_CASE("an account keeps amounts as 64-bit minor units: the largest fits, one
   CHECK(journal.check_invariants().empty());
 }
 
+TEST_CASE("the name index keeps 32 bits of each hash: names that share them are told apart by name") {
+  // Hashes given by hand: the first three share their low 32 bits, so they share a home slot and a tag.
+  const std::vector<std::string> names{"alpha", "beta", "gamma", "delta"};
+  const std::vector<std::uint64_t> hashes{0x1111'2222'0000'0005, 0x3333'4444'0000'0005, 0x0000'0001'0000'0005,
+                                          0x0000'0000'0000'0006};
+  const auto name_of = [&](std::uint32_t position) { return std::string_view(names[position]); };
+  NameIndex index;
+  for (std::uint32_t i = 0; i < names.size(); ++i) index.insert(hashes[i], i);
+  for (std::uint32_t i = 0; i < names.size(); ++i) CHECK(index.find(names[i], hashes[i], name_of) == i);
+  CHECK(index.find("epsilon", hashes[0], name_of) == NameIndex::absent);  // same bits, no such name
+  index.erase(hashes[1], 1);
+  CHECK(index.find("beta", hashes[1], name_of) == NameIndex::absent);
+  CHECK(index.find("gamma", hashes[2], name_of) == 2);  // moved back into the hole, still found
+  CHECK(index.find("delta", hashes[3], name_of) == 3);
+  for (std::uint32_t i = 100; i < 200; ++i) index.insert(0x5555'0000'0000'0005ULL + (std::uint64_t{i} << 40), 0);
+  CHECK(index.size() == 103);  // grown past 16 slots: rehashed from the stored bits
+  CHECK(index.find("alpha", hashes[0], name_of) == 0);
+  CHECK(index.find("gamma", hashes[2], name_of) == 2);
+  CHECK(index.find("delta", hashes[3], name_of) == 3);
+}
+
 TEST_CASE("account names are interned: equal texts share one copy, from any thread") {
   const std::string text = "citizen:C0123456789:social";  // longer than std::string's inline 15 bytes
   const AccountName a{text}, b{std::string_view(text)}, c{text.c_str()};
