@@ -36,7 +36,33 @@ bool is(std::string_view text, const char (&literal)[size]) {
   return text.size() == size - 1 && std::memcmp(text.data(), literal, size - 1) == 0;
 }
 
-std::string_view rule_of(std::string_view code) { return code.substr(0, code.find(':')); }
+// a == b, compared inline 8 bytes at a time (ids and pots are short: no library call).
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  std::size_t n = a.size();
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    if (u != v) return false;
+  }
+  for (; n > 0; --n) {
+    if (*x++ != *y++) return false;
+  }
+  return true;
+}
+
+// Where the first ':' is (npos: none), by a loop the compiler keeps inline (codes are short).
+inline std::size_t colon_in(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ':') return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view rule_of(std::string_view code) { return code.substr(0, colon_in(code)); }
 
 struct AccountOwner {
   std::string_view citizen, pot;
@@ -284,37 +310,51 @@ class MeasureSink final : public EntrySink {
   void entry(const Text& key, const Date& day, const Text& code, const Text&, std::span<const PostingText> postings) override {
     ++entries_;
     const std::string_view rule = rule_of(code);
-    for (const PostingText& posting : postings) add(key, day, rule, posting.account, hundredths(posting.amount.value()));
+    EntryYear year{key, day};  // one day for all its postings, found at the first posting that needs it
+    for (const PostingText& posting : postings) add(rule, posting.account, hundredths(posting.amount.value()), year);
   }
   void transfer(const Text& key, const Date& day, const Text& code, const Text&, const Text& to, const Text& from,
                 const Amount& credit) override {
     ++entries_;
     const std::string_view rule = rule_of(code);
     const std::int64_t v = hundredths(credit.value());
-    add(key, day, rule, to, v);
-    add(key, day, rule, from, -v);  // hundredths() keeps v above INT64_MIN
+    EntryYear year{key, day};
+    add(rule, to, v, year);
+    add(rule, from, -v, year);  // hundredths() keeps v above INT64_MIN
   }
   std::size_t entries() const { return entries_; }
 
  private:
   // One posting, if it is to one of the citizen's accounts.
-  void add(const Text& key, const Date& day, std::string_view rule, const Text& account, std::int64_t hundredths) {
+  // The run's year of an entry's day, looked up once (only if one of its postings is the citizen's).
+  struct EntryYear {
+    const Text& key;
+    const Date& day;
+    std::size_t year = 0;
+    bool found = false;
+  };
+  void add(std::string_view rule, const Text& account, std::int64_t hundredths, EntryYear& year) {
     const auto owner = owner_of(account);
-    if (!owner || owner->citizen != citizen_->id) return;
-    add_posting(rule, *owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, years_.of(day, [&] { return key.str(); })});
+    if (!owner || !same_text(owner->citizen, citizen_->id)) return;
+    if (!year.found) {
+      year.year = years_.of(year.day, [&] { return year.key.str(); });
+      year.found = true;
+    }
+    add_posting(rule, *owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, year.year});
   }
 
   // What rule_of() and owner_of() find in the text written out, read from its pieces where they
   // decide it alone (a code's first piece holding its rule; accounts::parts::citizen and memo_citizen).
   std::string_view rule_of(const Text& code) {
     const std::string_view first = code.part_count() == 0 ? std::string_view() : code.part(0);
-    if (code.part_count() <= 1 || first.find(':') != std::string_view::npos) return simulation::rule_of(first);
+    const std::size_t colon = colon_in(first);
+    if (code.part_count() <= 1 || colon != std::string_view::npos) return first.substr(0, colon);
     return simulation::rule_of(code_.write(code));
   }
   std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
     if (account.part_count() == 4 && is(account.part(2), ":") && !account.part(1).empty() &&
-        account.part(1).find(':') == std::string_view::npos) {
+        colon_in(account.part(1)) == std::string_view::npos) {
       const std::string_view prefix = account.part(0);
       if (is(prefix, "citizen:")) return AccountOwner{account.part(1), account.part(3), false};
       if (is(prefix, "memo:citizen:")) return AccountOwner{account.part(1), account.part(3), true};
