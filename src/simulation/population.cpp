@@ -6,10 +6,10 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <random>
 
 #include "commonweal/core/age.hpp"
 #include "commonweal/policy/rules/r9_settlement.hpp"
+#include "commonweal/simulation/mersenne_twister.hpp"
 
 namespace commonweal::simulation {
 namespace {
@@ -281,7 +281,7 @@ class Life {
 
   const Population& population_;
   const Assumptions& a_;
-  std::mt19937_64 random_;
+  MersenneTwister64 random_;  // std::mt19937_64's draws, cheaper
   SyntheticCitizen& out_;
   std::size_t event_count_ = 0;
   bool student_ = false, state_school_ = false, retired_ = false, dead_ = false;
