@@ -302,6 +302,7 @@ class MeasureSink final : public EntrySink {
 
   void begin(CitizenResult& citizen) {
     citizen_ = &citizen;
+    plain_id_ = colon_in(citizen.id) == std::string_view::npos;
     slot_ = flows_.slot_for(citizen.weight);
   }
   void add_tax_event(const Event& event) {
@@ -311,7 +312,7 @@ class MeasureSink final : public EntrySink {
     ++entries_;
     const std::string_view rule = rule_of(code);
     EntryYear year{key, day};  // one day for all its postings, found at the first posting that needs it
-    for (const PostingText& posting : postings) add(rule, posting.account, hundredths(posting.amount.value()), year);
+    for (const PostingText& posting : postings) add(rule, posting.account, posting.amount, year);
   }
   void transfer(const Text& key, const Date& day, const Text& code, const Text&, const Text& to, const Text& from,
                 const Amount& credit) override {
@@ -333,14 +334,22 @@ class MeasureSink final : public EntrySink {
     std::size_t year = 0;
     bool found = false;
   };
+  void add(std::string_view rule, const Text& account, const Amount& amount, EntryYear& year) {
+    const auto owner = owner_of(account);
+    if (!owner || !same_text(owner->citizen, citizen_->id)) return;
+    add(rule, *owner, hundredths(amount.value()), year);  // the amounts of other accounts are not read
+  }
   void add(std::string_view rule, const Text& account, std::int64_t hundredths, EntryYear& year) {
     const auto owner = owner_of(account);
     if (!owner || !same_text(owner->citizen, citizen_->id)) return;
+    add(rule, *owner, hundredths, year);
+  }
+  void add(std::string_view rule, const AccountOwner& owner, std::int64_t hundredths, EntryYear& year) {
     if (!year.found) {
       year.year = years_.of(year.day, [&] { return year.key.str(); });
       year.found = true;
     }
-    add_posting(rule, *owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, year.year});
+    add_posting(rule, owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, year.year});
   }
 
   // What rule_of() and owner_of() find in the text written out, read from its pieces where they
@@ -353,8 +362,9 @@ class MeasureSink final : public EntrySink {
   }
   std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
+    // The citizen's own id (no ':' in it, checked in begin()) needs no search for one.
     if (account.part_count() == 4 && is(account.part(2), ":") && !account.part(1).empty() &&
-        colon_in(account.part(1)) == std::string_view::npos) {
+        ((plain_id_ && same_text(account.part(1), citizen_->id)) || colon_in(account.part(1)) == std::string_view::npos)) {
       const std::string_view prefix = account.part(0);
       if (is(prefix, "citizen:")) return AccountOwner{account.part(1), account.part(3), false};
       if (is(prefix, "memo:citizen:")) return AccountOwner{account.part(1), account.part(3), true};
@@ -366,6 +376,7 @@ class MeasureSink final : public EntrySink {
   YearCursor years_;
   FlowTotals& flows_;
   CitizenResult* citizen_ = nullptr;
+  bool plain_id_ = false;  // the citizen's id has no ':'
   std::size_t slot_ = 0;
   std::size_t entries_ = 0;
   TextBuffer code_, account_;
