@@ -86,7 +86,7 @@ class Life {
     out_.earnings_pence = 0;
     out_.region = 0;
     std::array<std::uint64_t, birth_draws> d;
-    for (auto& draw : d) draw = random_();
+    random_.fill(d.data(), d.size());
     const auto& cohorts = a_.cohorts();
     out_.cohort = index % cohorts.size();
     out_.weight = population.cohort_weight(out_.cohort);
@@ -111,7 +111,7 @@ class Life {
     state_school_ = chance(d[state_school], y0.state_school_ppm);
     out_.state_pension_age_date = rules::state_pension_age_date(out_.citizen, population.parameters());
     std::array<std::uint64_t, history_ages> history;
-    for (auto& draw : history) draw = random_();
+    random_.fill(history.data(), history.size());
     if (out_.female) children_before_run(history);
   }
 
@@ -119,7 +119,7 @@ class Life {
     // After death no draw is used: the years left are not drawn (the same lives, fewer draws).
     for (int t = 0; t < a_.year_count() && !dead_; ++t) {
       std::array<std::uint64_t, year_draws> d;
-      for (auto& draw : d) draw = random_();
+      random_.fill(d.data(), d.size());
       year(a_.year(t), d);
     }
     keep_spare_events();

@@ -85,8 +85,13 @@ std::optional<AccountOwner> owner_of(std::string_view name) {
   return owner;
 }
 
-void add_checked(std::int64_t& total, std::int64_t amount) {
-  if (__builtin_add_overflow(total, amount, &total)) throw Error(ErrorCode::overflow, "simulation: a sum passed 2^63 hundredths");
+[[noreturn, gnu::cold, gnu::noinline]] void throw_sum_overflow() {
+  throw Error(ErrorCode::overflow, "simulation: a sum passed 2^63 hundredths");
+}
+
+// total += amount, or Error(overflow); small enough to inline (the throw is out of line).
+inline void add_checked(std::int64_t& total, std::int64_t amount) {
+  if (__builtin_add_overflow(total, amount, &total)) throw_sum_overflow();
 }
 
 // One posting to one of the citizen's accounts: its measures and flows. Taxes paid are not read
@@ -239,13 +244,13 @@ class FlowTotals {
     }
     weights_.push_back(weight);
     sums_.resize(sums_.size() + years_ * flow_count);
-    touched_.resize(touched_.size() + years_ * flow_count);
+    touched_.resize(touched_.size() + years_ * flow_count, 0);
     return weights_.size() - 1;
   }
   void add(std::size_t slot, std::size_t year, Flow flow, std::int64_t hundredths) {
     const std::size_t cell = (slot * years_ + year) * flow_count + static_cast<std::size_t>(flow);
     add_checked(sums_[cell], hundredths);
-    touched_[cell] = true;
+    touched_[cell] = 1;
   }
   void add_to(std::vector<YearFlows>& flows) const {
     for (std::size_t slot = 0; slot < weights_.size(); ++slot) {
@@ -265,7 +270,7 @@ class FlowTotals {
   std::size_t years_;
   std::vector<Weight> weights_;
   std::vector<std::int64_t> sums_;  // by slot, year, flow
-  std::vector<bool> touched_;       // whether anything was added (a sum may come back to zero)
+  std::vector<unsigned char> touched_;  // whether anything was added (a sum may come back to zero); bytes, not bits
 };
 
 // Where add_posting() and add_tax() put one citizen's flows of one tax year.
@@ -362,6 +367,10 @@ class MeasureSink final : public EntrySink {
   }
   std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
+    if (account.part_count() == 4 && is(account.part(2), ":") && is(account.part(0), "memo:") &&
+        !account.part(1).starts_with("citizen")) {
+      return std::nullopt;  // a total, "memo:taxes:income_tax": written out it could not start "memo:citizen:" either
+    }
     // The citizen's own id (no ':' in it, checked in begin()) needs no search for one.
     if (account.part_count() == 4 && is(account.part(2), ":") && !account.part(1).empty() &&
         ((plain_id_ && same_text(account.part(1), citizen_->id)) || colon_in(account.part(1)) == std::string_view::npos)) {

@@ -3,8 +3,8 @@
 // citizen seeds one and draws a few hundred numbers.
 //
 // Guarantees
-// - operator()() returns exactly what std::mt19937_64(seed)() returns, call for call (tested
-//   against it in tests/simulation/simulation_test.cpp).
+// - operator()() returns exactly what std::mt19937_64(seed)() returns, call for call, and fill()
+//   the same draws in a row (tested against it in tests/simulation/simulation_test.cpp).
 // - The state is twisted in chunks of 52 words as they are needed, each word computed as the
 //   standard's in-place pass computes it (from the words before it, new, and after it, old), and
 //   a chunk is tempered at once: loops the compiler vectorises. A citizen who dies early twists
@@ -27,6 +27,17 @@ class MersenneTwister64 {
   std::uint64_t operator()() {
     if (next_ == end_) refill();
     return out_[next_++];
+  }
+  // The next count draws into out: what count calls of operator()() return, copied a chunk at a time.
+  void fill(std::uint64_t* out, std::size_t count) {
+    while (count > 0) {
+      if (next_ == end_) refill();
+      const std::size_t take = count < end_ - next_ ? count : end_ - next_;
+      for (std::size_t i = 0; i < take; ++i) out[i] = out_[next_ + i];
+      next_ += take;
+      out += take;
+      count -= take;
+    }
   }
 
  private:
