@@ -29,7 +29,7 @@ std::int64_t below(std::uint64_t draw, std::int64_t n) { return n <= 1 ? 0 : sta
 
 // n bytes from in to out, 8 at a time, inline (the texts here are a few dozen bytes: no library call).
 // The last piece by one copy of 8 (or two of 4) bytes overlapping the piece before, never a byte loop.
-inline char* copy_short(char* out, const char* in, std::size_t n) {
+[[gnu::always_inline]] inline char* copy_short(char* out, const char* in, std::size_t n) {
   char* const end = out + n;
   if (n >= 8) {
     for (; n > 8; n -= 8, in += 8, out += 8) std::memcpy(out, in, 8);
@@ -45,7 +45,7 @@ inline char* copy_short(char* out, const char* in, std::size_t n) {
 
 // first then second into s, in place: most ids, codes and sources have the length the slot's last
 // one had (no reallocation, no copy aside).
-void overwrite(std::string& s, std::string_view first, std::string_view second = {}) {
+[[gnu::always_inline]] inline void overwrite(std::string& s, std::string_view first, std::string_view second = {}) {
   if (s.size() != first.size() + second.size()) s.resize(first.size() + second.size());
   copy_short(copy_short(s.data(), first.data(), first.size()), second.data(), second.size());
 }

@@ -365,7 +365,7 @@ class MeasureSink final : public EntrySink {
     if (code.part_count() <= 1 || colon != std::string_view::npos) return first.substr(0, colon);
     return simulation::rule_of(code_.write(code));
   }
-  std::optional<AccountOwner> owner_of(const Text& account) {
+  [[gnu::always_inline]] std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
     if (account.part_count() == 4 && is(account.part(2), ":") && is(account.part(0), "memo:") &&
         !account.part(1).starts_with("citizen")) {
