@@ -90,6 +90,18 @@ void GroupTotals::add(const CitizenResult& citizen) {
   }
 }
 
+void GroupTotals::add_sums(const Weight& weight, std::size_t citizens,
+                           const std::array<detail::int128, measure_count>& hundredths) {
+  if (citizens == 0) return;
+  citizens_ += citizens;
+  weight_ += weight.value() * Decimal(static_cast<std::uint64_t>(citizens));  // w + w + ... exactly, at w's scale
+  for (std::size_t m = 0; m < measure_count; ++m) {
+    const Decimal value = Decimal::from_coefficient(hundredths[m], 2);
+    weighted_[m].add(weight, value);  // w x a + w x b = w x (a + b), exactly and at the same scale
+    simulated_[m] += value;
+  }
+}
+
 void GroupTotals::merge(const GroupTotals& other) {
   citizens_ += other.citizens_;
   weight_ += other.weight_;
@@ -104,16 +116,67 @@ Decimal GroupTotals::weighted_mean(Measure m) const {
   return Decimal::divide(weighted(m).total(), weight_, 2, RoundingMode::half_even);
 }
 
+namespace {
+
+// One group's citizens summed by weight before they reach its GroupTotals (add_sums): the
+// figures in 128-bit hundredths, a slot per weight as written (value and scale, so that the
+// weighted sums keep the scales adding each citizen gives).
+class GroupSums {
+ public:
+  void add(const CitizenResult& c) {
+    Slot& slot = slot_for(c.weight);
+    ++slot.citizens;
+    for (std::size_t m = 0; m < measure_count; ++m) slot.hundredths[m] += c.hundredths[m];
+  }
+  bool empty() const { return slots_.empty(); }
+  void add_to(GroupTotals& totals) const {
+    for (const Slot& slot : slots_) totals.add_sums(slot.weight, slot.citizens, slot.hundredths);
+  }
+
+ private:
+  struct Slot {
+    Weight weight;
+    std::size_t citizens = 0;
+    std::array<detail::int128, measure_count> hundredths{};
+  };
+  static bool same(const Weight& a, const Weight& b) { return a == b && a.value().scale() == b.value().scale(); }
+  Slot& slot_for(const Weight& weight) {
+    if (last_ < slots_.size() && same(slots_[last_].weight, weight)) return slots_[last_];
+    for (last_ = 0; last_ < slots_.size(); ++last_) {
+      if (same(slots_[last_].weight, weight)) return slots_[last_];
+    }
+    slots_.push_back(Slot{weight, 0, {}});
+    return slots_.back();
+  }
+
+  std::vector<Slot> slots_;
+  std::size_t last_ = 0;
+};
+
+}  // namespace
+
 void finish(SimulationResult& result) {
   const bool whole = !result.partial();
   if (whole) assign_deciles(result.citizens);
   Aggregates& a = result.aggregates;
   a = Aggregates{};
+  GroupSums total;
+  std::vector<GroupSums> cohorts(result.cohort_labels.size()), deciles(11), regions(result.region_names.size());
   for (const CitizenResult& c : result.citizens) {
-    a.total.add(c);
-    a.by_cohort[result.cohort_labels.at(c.cohort)].add(c);
-    if (whole) a.by_decile[decile_label(c.earnings_decile)].add(c);
-    a.by_region[result.region_names.at(c.region)].add(c);
+    total.add(c);
+    cohorts.at(c.cohort).add(c);
+    if (whole) deciles.at(static_cast<std::size_t>(c.earnings_decile)).add(c);
+    regions.at(c.region).add(c);
+  }
+  total.add_to(a.total);
+  for (std::size_t i = 0; i < cohorts.size(); ++i) {
+    if (!cohorts[i].empty()) cohorts[i].add_to(a.by_cohort[result.cohort_labels[i]]);
+  }
+  for (std::size_t i = 0; i < deciles.size(); ++i) {
+    if (!deciles[i].empty()) deciles[i].add_to(a.by_decile[decile_label(static_cast<int>(i))]);
+  }
+  for (std::size_t i = 0; i < regions.size(); ++i) {
+    if (!regions[i].empty()) regions[i].add_to(a.by_region[result.region_names[i]]);
   }
   if (a.total.citizens() != result.citizens.size()) throw Error(ErrorCode::invalid_argument, "simulation: a citizen is missing from the total");
   check_grouping("cohort", a.by_cohort, a.total);

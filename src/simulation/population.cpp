@@ -6,10 +6,11 @@
 #include <algorithm>
 #include <array>
 #include <charconv>
-#include <random>
+#include <cstring>
 
 #include "commonweal/core/age.hpp"
 #include "commonweal/policy/rules/r9_settlement.hpp"
+#include "commonweal/simulation/mersenne_twister.hpp"
 
 namespace commonweal::simulation {
 namespace {
@@ -26,10 +27,27 @@ std::uint64_t splitmix64(std::uint64_t x) {
 bool chance(std::uint64_t draw, std::int64_t ppm) { return static_cast<std::int64_t>(draw % per_million) < ppm; }
 std::int64_t below(std::uint64_t draw, std::int64_t n) { return n <= 1 ? 0 : static_cast<std::int64_t>(draw % static_cast<std::uint64_t>(n)); }
 
-// text into s, in place: most ids and sources have the length the slot's last one had (no reallocation, no copy aside).
-void overwrite(std::string& s, std::string_view text) {
-  s.resize(text.size());
-  std::copy(text.begin(), text.end(), s.data());
+// n bytes from in to out, 8 at a time, inline (the texts here are a few dozen bytes: no library call).
+// The last piece by one copy of 8 (or two of 4) bytes overlapping the piece before, never a byte loop.
+[[gnu::always_inline]] inline char* copy_short(char* out, const char* in, std::size_t n) {
+  char* const end = out + n;
+  if (n >= 8) {
+    for (; n > 8; n -= 8, in += 8, out += 8) std::memcpy(out, in, 8);
+    std::memcpy(end - 8, in + n - 8, 8);
+  } else if (n >= 4) {
+    std::memcpy(out, in, 4);
+    std::memcpy(end - 4, in + n - 4, 4);
+  } else {
+    for (; n > 0; --n) *out++ = *in++;
+  }
+  return end;
+}
+
+// first then second into s, in place: most ids, codes and sources have the length the slot's last
+// one had (no reallocation, no copy aside).
+[[gnu::always_inline]] inline void overwrite(std::string& s, std::string_view first, std::string_view second = {}) {
+  if (s.size() != first.size() + second.size()) s.resize(first.size() + second.size());
+  copy_short(copy_short(s.data(), first.data(), first.size()), second.data(), second.size());
 }
 
 std::int64_t scale_ppm(std::int64_t value, std::int64_t ppm) {
@@ -63,12 +81,12 @@ class Life {
       : population_(population), a_(population.assumptions()),
         random_(splitmix64(population.spec().seed ^ splitmix64(index))), out_(out) {
     out_.index = index;
-    out_.citizen.id = Population::citizen_id(index);
+    write_citizen_id(index);
     out_.citizen.death_date.reset();
     out_.earnings_pence = 0;
     out_.region = 0;
     std::array<std::uint64_t, birth_draws> d;
-    for (auto& draw : d) draw = random_();
+    random_.fill(d.data(), d.size());
     const auto& cohorts = a_.cohorts();
     out_.cohort = index % cohorts.size();
     out_.weight = population.cohort_weight(out_.cohort);
@@ -93,7 +111,7 @@ class Life {
     state_school_ = chance(d[state_school], y0.state_school_ppm);
     out_.state_pension_age_date = rules::state_pension_age_date(out_.citizen, population.parameters());
     std::array<std::uint64_t, history_ages> history;
-    for (auto& draw : history) draw = random_();
+    random_.fill(history.data(), history.size());
     if (out_.female) children_before_run(history);
   }
 
@@ -101,7 +119,7 @@ class Life {
     // After death no draw is used: the years left are not drawn (the same lives, fewer draws).
     for (int t = 0; t < a_.year_count() && !dead_; ++t) {
       std::array<std::uint64_t, year_draws> d;
-      for (auto& draw : d) draw = random_();
+      random_.fill(d.data(), d.size());
       year(a_.year(t), d);
     }
     keep_spare_events();
@@ -110,30 +128,42 @@ class Life {
  private:
   const Date& birth() const { return out_.citizen.birth_date; }
 
+  // Population::citizen_id(index) ("P" and index + 1 in at least 7 digits) into out_, in place.
+  void write_citizen_id(std::size_t index) {
+    std::array<char, 24> digits{};
+    char* end = std::to_chars(digits.data(), digits.data() + digits.size(), index + 1).ptr;
+    const std::size_t size = static_cast<std::size_t>(end - digits.data());
+    static constexpr std::string_view zeros = "0000000";
+    const std::string_view padding = zeros.substr(0, size < 7 ? 7 - size : 0);
+    std::string& id = out_.citizen.id;
+    id.resize(1 + padding.size() + size);
+    id[0] = 'P';
+    copy_short(copy_short(id.data() + 1, padding.data(), padding.size()), digits.data(), size);
+  }
+
   void emit(const YearAssumptions& y, const Date& day, EventKind kind, std::string_view code, std::int64_t hundredths,
             std::string_view tag) {
     if (hundredths <= 0 || day < birth() || day < y.first_day || day > y.last_day) return;
     if (out_.citizen.death_date && day > *out_.citizen.death_date) return;
     Event& event = next_event();
-    const std::string_view id = out_.citizen.id;
-    std::array<char, 64> text{};  // an id has at most 21 characters: "P" and the 20 digits of an index
-    char* end = std::copy(id.begin(), id.end(), text.data());
-    *end++ = '.';
-    end = std::to_chars(end, text.data() + text.size(), y.start_year).ptr;
-    *end++ = '.';
-    end = std::copy(tag.begin(), tag.end(), end);
-    overwrite(event.id, {text.data(), end});  // "P0000001.2031.it"
+    if (id_year_ != y.start_year) {  // "P0000001.2031.", written once a year
+      char* end = copy_short(id_text_.data(), out_.citizen.id.data(), out_.citizen.id.size());
+      *end++ = '.';
+      end = std::to_chars(end, id_text_.data() + id_text_.size(), y.start_year).ptr;
+      *end++ = '.';
+      id_prefix_ = static_cast<std::size_t>(end - id_text_.data());
+      id_year_ = y.start_year;
+    }
+    overwrite(event.id, {id_text_.data(), id_prefix_}, tag);  // "P0000001.2031.it"
     event.date = day;
-    if (event.citizen != id) event.citizen.assign(id);  // a slot this citizen used before holds it already
+    overwrite(event.citizen, out_.citizen.id);  // a slot holds an earlier citizen's
     event.kind = kind;
-    if (event.code != code) event.code.assign(code);
+    overwrite(event.code, code);
     event.amount = Decimal::from_coefficient(hundredths, 2);
     event.counterparty.clear();
     event.corrects.clear();
     event.sequence = 0;
-    constexpr std::string_view source = "simulation:";
-    end = std::copy(id.begin(), id.end(), std::copy(source.begin(), source.end(), text.data()));
-    overwrite(event.source, {text.data(), end});
+    overwrite(event.source, "simulation:", out_.citizen.id);
   }
 
   // The next event of out_, in a slot an earlier citizen left (its strings keep their room) when there is one.
@@ -281,12 +311,16 @@ class Life {
 
   const Population& population_;
   const Assumptions& a_;
-  std::mt19937_64 random_;
+  MersenneTwister64 random_;  // std::mt19937_64's draws, cheaper
   SyntheticCitizen& out_;
   std::size_t event_count_ = 0;
   bool student_ = false, state_school_ = false, retired_ = false, dead_ = false;
   std::int64_t rank_ = 0;
   std::vector<Date> children_;
+  // The start of this year's event ids: an id has at most 21 characters ("P" and the 20 digits of an index).
+  std::array<char, 64> id_text_{};
+  std::size_t id_prefix_ = 0;
+  int id_year_ = -1;  // none yet
 };
 
 }  // namespace

@@ -36,7 +36,33 @@ bool is(std::string_view text, const char (&literal)[size]) {
   return text.size() == size - 1 && std::memcmp(text.data(), literal, size - 1) == 0;
 }
 
-std::string_view rule_of(std::string_view code) { return code.substr(0, code.find(':')); }
+// a == b, compared inline 8 bytes at a time (ids and pots are short: no library call).
+inline bool same_text(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  const char* x = a.data();
+  const char* y = b.data();
+  std::size_t n = a.size();
+  for (; n >= 8; n -= 8, x += 8, y += 8) {
+    std::uint64_t u, v;
+    std::memcpy(&u, x, 8);
+    std::memcpy(&v, y, 8);
+    if (u != v) return false;
+  }
+  for (; n > 0; --n) {
+    if (*x++ != *y++) return false;
+  }
+  return true;
+}
+
+// Where the first ':' is (npos: none), by a loop the compiler keeps inline (codes are short).
+inline std::size_t colon_in(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == ':') return i;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view rule_of(std::string_view code) { return code.substr(0, colon_in(code)); }
 
 struct AccountOwner {
   std::string_view citizen, pot;
@@ -59,8 +85,13 @@ std::optional<AccountOwner> owner_of(std::string_view name) {
   return owner;
 }
 
-void add_checked(std::int64_t& total, std::int64_t amount) {
-  if (__builtin_add_overflow(total, amount, &total)) throw Error(ErrorCode::overflow, "simulation: a sum passed 2^63 hundredths");
+[[noreturn, gnu::cold, gnu::noinline]] void throw_sum_overflow() {
+  throw Error(ErrorCode::overflow, "simulation: a sum passed 2^63 hundredths");
+}
+
+// total += amount, or Error(overflow); small enough to inline (the throw is out of line).
+inline void add_checked(std::int64_t& total, std::int64_t amount) {
+  if (__builtin_add_overflow(total, amount, &total)) throw_sum_overflow();
 }
 
 // One posting to one of the citizen's accounts: its measures and flows. Taxes paid are not read
@@ -213,13 +244,13 @@ class FlowTotals {
     }
     weights_.push_back(weight);
     sums_.resize(sums_.size() + years_ * flow_count);
-    touched_.resize(touched_.size() + years_ * flow_count);
+    touched_.resize(touched_.size() + years_ * flow_count, 0);
     return weights_.size() - 1;
   }
   void add(std::size_t slot, std::size_t year, Flow flow, std::int64_t hundredths) {
     const std::size_t cell = (slot * years_ + year) * flow_count + static_cast<std::size_t>(flow);
     add_checked(sums_[cell], hundredths);
-    touched_[cell] = true;
+    touched_[cell] = 1;
   }
   void add_to(std::vector<YearFlows>& flows) const {
     for (std::size_t slot = 0; slot < weights_.size(); ++slot) {
@@ -239,7 +270,7 @@ class FlowTotals {
   std::size_t years_;
   std::vector<Weight> weights_;
   std::vector<std::int64_t> sums_;  // by slot, year, flow
-  std::vector<bool> touched_;       // whether anything was added (a sum may come back to zero)
+  std::vector<unsigned char> touched_;  // whether anything was added (a sum may come back to zero); bytes, not bits
 };
 
 // Where add_posting() and add_tax() put one citizen's flows of one tax year.
@@ -276,6 +307,7 @@ class MeasureSink final : public EntrySink {
 
   void begin(CitizenResult& citizen) {
     citizen_ = &citizen;
+    plain_id_ = colon_in(citizen.id) == std::string_view::npos;
     slot_ = flows_.slot_for(citizen.weight);
   }
   void add_tax_event(const Event& event) {
@@ -284,37 +316,64 @@ class MeasureSink final : public EntrySink {
   void entry(const Text& key, const Date& day, const Text& code, const Text&, std::span<const PostingText> postings) override {
     ++entries_;
     const std::string_view rule = rule_of(code);
-    for (const PostingText& posting : postings) add(key, day, rule, posting.account, hundredths(posting.amount.value()));
+    EntryYear year{key, day};  // one day for all its postings, found at the first posting that needs it
+    for (const PostingText& posting : postings) add(rule, posting.account, posting.amount, year);
   }
   void transfer(const Text& key, const Date& day, const Text& code, const Text&, const Text& to, const Text& from,
                 const Amount& credit) override {
     ++entries_;
     const std::string_view rule = rule_of(code);
     const std::int64_t v = hundredths(credit.value());
-    add(key, day, rule, to, v);
-    add(key, day, rule, from, -v);  // hundredths() keeps v above INT64_MIN
+    EntryYear year{key, day};
+    add(rule, to, v, year);
+    add(rule, from, -v, year);  // hundredths() keeps v above INT64_MIN
   }
   std::size_t entries() const { return entries_; }
 
  private:
   // One posting, if it is to one of the citizen's accounts.
-  void add(const Text& key, const Date& day, std::string_view rule, const Text& account, std::int64_t hundredths) {
+  // The run's year of an entry's day, looked up once (only if one of its postings is the citizen's).
+  struct EntryYear {
+    const Text& key;
+    const Date& day;
+    std::size_t year = 0;
+    bool found = false;
+  };
+  void add(std::string_view rule, const Text& account, const Amount& amount, EntryYear& year) {
     const auto owner = owner_of(account);
-    if (!owner || owner->citizen != citizen_->id) return;
-    add_posting(rule, *owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, years_.of(day, [&] { return key.str(); })});
+    if (!owner || !same_text(owner->citizen, citizen_->id)) return;
+    add(rule, *owner, hundredths(amount.value()), year);  // the amounts of other accounts are not read
+  }
+  void add(std::string_view rule, const Text& account, std::int64_t hundredths, EntryYear& year) {
+    const auto owner = owner_of(account);
+    if (!owner || !same_text(owner->citizen, citizen_->id)) return;
+    add(rule, *owner, hundredths, year);
+  }
+  void add(std::string_view rule, const AccountOwner& owner, std::int64_t hundredths, EntryYear& year) {
+    if (!year.found) {
+      year.year = years_.of(year.day, [&] { return year.key.str(); });
+      year.found = true;
+    }
+    add_posting(rule, owner, hundredths, *citizen_, FlowsInYear{flows_, slot_, year.year});
   }
 
   // What rule_of() and owner_of() find in the text written out, read from its pieces where they
   // decide it alone (a code's first piece holding its rule; accounts::parts::citizen and memo_citizen).
   std::string_view rule_of(const Text& code) {
     const std::string_view first = code.part_count() == 0 ? std::string_view() : code.part(0);
-    if (code.part_count() <= 1 || first.find(':') != std::string_view::npos) return simulation::rule_of(first);
+    const std::size_t colon = colon_in(first);
+    if (code.part_count() <= 1 || colon != std::string_view::npos) return first.substr(0, colon);
     return simulation::rule_of(code_.write(code));
   }
-  std::optional<AccountOwner> owner_of(const Text& account) {
+  [[gnu::always_inline]] std::optional<AccountOwner> owner_of(const Text& account) {
     if (account.part_count() == 1) return simulation::owner_of(account.part(0));
+    if (account.part_count() == 4 && is(account.part(2), ":") && is(account.part(0), "memo:") &&
+        !account.part(1).starts_with("citizen")) {
+      return std::nullopt;  // a total, "memo:taxes:income_tax": written out it could not start "memo:citizen:" either
+    }
+    // The citizen's own id (no ':' in it, checked in begin()) needs no search for one.
     if (account.part_count() == 4 && is(account.part(2), ":") && !account.part(1).empty() &&
-        account.part(1).find(':') == std::string_view::npos) {
+        ((plain_id_ && same_text(account.part(1), citizen_->id)) || colon_in(account.part(1)) == std::string_view::npos)) {
       const std::string_view prefix = account.part(0);
       if (is(prefix, "citizen:")) return AccountOwner{account.part(1), account.part(3), false};
       if (is(prefix, "memo:citizen:")) return AccountOwner{account.part(1), account.part(3), true};
@@ -326,6 +385,7 @@ class MeasureSink final : public EntrySink {
   YearCursor years_;
   FlowTotals& flows_;
   CitizenResult* citizen_ = nullptr;
+  bool plain_id_ = false;  // the citizen's id has no ':'
   std::size_t slot_ = 0;
   std::size_t entries_ = 0;
   TextBuffer code_, account_;

@@ -22,7 +22,8 @@ namespace commonweal {
 
 class Amount {
  public:
-  Amount(const Decimal& value, Unit unit) : value_(at_unit_scale(value, unit)), unit_(unit) {}
+  Amount(const Decimal& value, Unit unit)
+      : value_(value.scale() == unit.scale() ? value : at_unit_scale(value, unit)), unit_(unit) {}  // the usual case inline
   static Amount zero(Unit unit) { return Amount(Decimal(0), unit); }
   static Amount parse(std::string_view text, Unit unit) { return Amount(Decimal::parse(text), unit); }
 

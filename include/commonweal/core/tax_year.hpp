@@ -69,7 +69,16 @@ class TaxYear {
   int start_year() const { return start_year_; }
   TaxYearStart start() const { return start_; }
   Date first_day() const { return make_date(start_year_, start_.month, start_.day); }
-  Date last_day() const { return add_days(next().first_day(), -1); }
+  // The day before the next year's first day; when that is not the 1st of a month, written
+  // directly (the same day, without counting days).
+  Date last_day() const {
+    if (start_.day > 1) {
+      const Date last{date::year{start_year_ + 1}, date::month{start_.month}, date::day{start_.day - 1}};
+      const Date start{date::year{start_year_ + 1}, date::month{start_.month}, date::day{start_.day}};
+      if (start.ok()) return last;  // else make_date() below says why
+    }
+    return add_days(next().first_day(), -1);
+  }
   bool contains(const Date& day) const { return first_day() <= day && day <= last_day(); }
   TaxYear next() const { return TaxYear(start_year_ + 1, start_); }
   TaxYear previous() const { return TaxYear(start_year_ - 1, start_); }

@@ -19,6 +19,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <optional>
@@ -196,18 +197,57 @@ class ParameterLookup {
     std::string name;
     const Parameter* parameter;
   };
+  // The 8 bytes at p (any alignment).
+  static std::uint64_t word_at(const char* p) {
+    std::uint64_t word;
+    std::memcpy(&word, p, sizeof word);
+    return word;
+  }
+  // The last up to 8 bytes of p[0, n) as a number (for n >= 8 the last 8, overlapping the words
+  // before; shorter pieces by two overlapping 4-byte or 1-byte reads): no byte loop.
+  static std::uint64_t tail_of(const char* p, std::size_t n) {
+    if (n >= 8) return word_at(p + n - 8);
+    if (n >= 4) {
+      std::uint32_t first, last;
+      std::memcpy(&first, p, 4);
+      std::memcpy(&last, p + n - 4, 4);
+      return (static_cast<std::uint64_t>(first) << 32) | last;
+    }
+    if (n == 0) return 0;
+    return (static_cast<std::uint64_t>(static_cast<unsigned char>(p[0])) << 16) |
+           (static_cast<std::uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8) | static_cast<unsigned char>(p[n - 1]);
+  }
+  // A piece's hash, inline, 8 bytes at a time (names are a few dozen bytes: no library call).
+  static std::uint64_t hash_of(std::string_view piece) {
+    std::uint64_t hash = piece.size() * 0xBF58476D1CE4E5B9ULL;
+    const char* p = piece.data();
+    std::size_t n = piece.size();
+    for (; n > 8; n -= 8, p += 8) hash = (hash ^ word_at(p)) * 0x94D049BB133111EBULL, hash ^= hash >> 31;
+    hash = (hash ^ tail_of(p, n)) * 0x94D049BB133111EBULL;
+    return hash ^ (hash >> 31);
+  }
   static std::uint64_t hash_of(const Text& name) {
     std::uint64_t hash = name.part_count();
     for (std::size_t i = 0; i < name.part_count(); ++i) {
-      hash = (hash ^ std::hash<std::string_view>{}(name.part(i))) * 0x9E3779B97F4A7C15ULL;
+      hash = (hash ^ hash_of(name.part(i))) * 0x9E3779B97F4A7C15ULL;
     }
     return hash ^ (hash >> 29);
+  }
+  static bool same_bytes(const char* a, const char* b, std::size_t n) {
+    for (; n > 8; n -= 8, a += 8, b += 8) {
+      if (word_at(a) != word_at(b)) return false;
+    }
+    if (n >= 4) return tail_of(a, n) == tail_of(b, n);  // the rest, read overlapping
+    for (; n > 0; --n) {
+      if (*a++ != *b++) return false;
+    }
+    return true;
   }
   static bool same_text(const Text& name, std::string_view text) {
     if (name.size() != text.size()) return false;
     for (std::size_t i = 0; i < name.part_count(); ++i) {
       const std::string_view piece = name.part(i);
-      if (text.compare(0, piece.size(), piece) != 0) return false;
+      if (!same_bytes(piece.data(), text.data(), piece.size())) return false;
       text.remove_prefix(piece.size());
     }
     return true;

@@ -118,6 +118,9 @@ struct YearFlows {
 class GroupTotals {
  public:
   void add(const CitizenResult& citizen);  // the only way in: the citizen's own weight goes with its figures
+  // What add() of each of `citizens` citizens of this weight gives, exactly, from their figures
+  // summed (hundredths by measure): finish() sums a group's citizens of one weight first.
+  void add_sums(const Weight& weight, std::size_t citizens, const std::array<detail::int128, measure_count>& hundredths);
   void merge(const GroupTotals& other);
   std::size_t citizens() const { return citizens_; }
   const Decimal& weight() const { return weight_; }
