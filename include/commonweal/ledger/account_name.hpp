@@ -12,7 +12,8 @@
 // - index() numbers the distinct names of the process 0, 1, 2, ... in the
 //   order they were first seen: a dense key for tables by account name.
 // - Safe to use from any number of threads: the table is guarded by a
-//   readers-writer lock, and what it holds never moves or changes.
+//   readers-writer lock, and what it holds never moves or changes, nor is
+//   freed before the process ends (not even by static destructors).
 // Constraints
 // - Each distinct name stays in memory until the process ends (a ledger has a
 //   few accounts per citizen: tens of thousands of names, about 80 bytes
@@ -75,8 +76,10 @@ class AccountName {
     std::string_view text_of(std::uint32_t position) const { return names[position].text; }
   };
   static Table& table() {
-    static Table instance;  // one per process (an inline function's static)
-    return instance;
+    // One per process (an inline function's static), never destroyed: names stay readable
+    // from other statics' destructors at exit, whatever the order they run in.
+    static Table* const instance = new Table;
+    return *instance;
   }
   static const Interned* intern(std::string_view name) {
     Table& t = table();
