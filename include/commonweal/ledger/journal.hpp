@@ -390,6 +390,9 @@ class Journal {
   void rollback_to(const Checkpoint& checkpoint);
 
   std::vector<AccountState> accounts_;
+  // Two indexes of the same accounts, kept in step by open_account and rollback_to: postings find
+  // theirs by the interned name's number; a lookup by text (balance, postings_of, has_account) uses
+  // account_index_, so that reading neither interns the text nor takes the process table's lock.
   NameIndex account_index_;  // account name -> position in accounts_
   std::vector<std::uint32_t> position_by_name_;  // AccountName::index() -> position in accounts_, or absent
   std::vector<Entry> entries_;
